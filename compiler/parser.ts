@@ -1,0 +1,384 @@
+// The Smalltalk grammar (a chevrotain CstParser) and the public parsing API.
+//
+// Pipeline: lex (tokens.ts, hand written, never throws) -> one shared parser instance
+// builds a CST -> AstBuilder (cst-to-ast.ts) builds the AST of ast.ts. Errors from any
+// stage are turned into one CompileError naming a specific reason (explainError turns
+// chevrotain's exceptions into those reasons); the earliest error in the source wins.
+//
+// Grammar (precedence: unary > binary > keyword; cascades apply to the last message):
+//   methodDecl   := methodPattern body
+//   doit         := body
+//   body         := (pragma | temporaries)* statements
+//   statements   := '.'* [statement ('.' [statement])*]
+//   statement    := ['^'] expression
+//   expression   := (Identifier ':=')* binaryExpr (Keyword binaryExpr)* (';' cascadeMessage)*
+//   binaryExpr   := unaryExpr (BinarySelector unaryExpr)*
+//   unaryExpr    := primary Identifier*
+//   primary      := Identifier | Literal | block | '(' expression ')' | brace | literalArray | byteArray
+
+import { CstParser, EMPTY_ALT, EOF, type CstNode, type IRecognitionException } from 'chevrotain';
+import type { Expr, MethodNode } from './ast.ts';
+import { AstBuilder, AstError } from './cst-to-ast.ts';
+import { CompileError, DEFAULT_FILE, lineColumn } from './errors.ts';
+import {
+  allTokens, Assign, BinarySelector, Bar, Caret, Colon, Gt, HashBracket, HashParen, Identifier,
+  Keyword, LBrace, LBracket, LiteralToken, LParen, Lt, MultiKeyword, Period, RBrace, RBracket,
+  RParen, Semicolon, BinaryOp, lex, type Token,
+} from './tokens.ts';
+
+export interface ParseOptions {
+  /** File name used in error messages; defaults to `<input>`. */
+  file?: string;
+}
+
+class SmalltalkParser extends CstParser {
+  constructor() {
+    super(allTokens, { maxLookahead: 2, recoveryEnabled: false });
+    this.performSelfAnalysis();
+  }
+
+  readonly methodDecl = this.RULE('methodDecl', () => {
+    this.SUBRULE(this.methodPattern);
+    this.SUBRULE(this.body);
+  });
+
+  readonly doit = this.RULE('doit', () => {
+    this.SUBRULE(this.body);
+  });
+
+  readonly expressionOnly = this.RULE('expressionOnly', () => {
+    this.SUBRULE(this.expression);
+    this.OPTION(() => this.CONSUME(Period));
+  });
+
+  readonly methodPattern = this.RULE('methodPattern', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(Identifier) },
+      { ALT: () => { this.CONSUME(BinarySelector); this.CONSUME2(Identifier); } },
+      { ALT: () => this.AT_LEAST_ONE(() => { this.CONSUME(Keyword); this.CONSUME3(Identifier); }) },
+    ]);
+  });
+
+  readonly body = this.RULE('body', () => {
+    this.MANY(() => this.OR([
+      { ALT: () => this.SUBRULE(this.pragma) },
+      { ALT: () => this.SUBRULE(this.temporaries) },
+    ]));
+    this.SUBRULE(this.statements);
+  });
+
+  readonly temporaries = this.RULE('temporaries', () => {
+    this.CONSUME(Bar);
+    this.MANY(() => this.CONSUME(Identifier));
+    this.CONSUME2(Bar);
+  });
+
+  readonly pragma = this.RULE('pragma', () => {
+    this.CONSUME(Lt);
+    this.OR([
+      { ALT: () => this.AT_LEAST_ONE(() => { this.CONSUME(Keyword); this.SUBRULE(this.pragmaArg); }) },
+      { ALT: () => this.CONSUME(Identifier) },
+    ]);
+    this.CONSUME(Gt);
+  });
+
+  readonly pragmaArg = this.RULE('pragmaArg', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(LiteralToken) },
+      { ALT: () => this.CONSUME(Identifier) },
+      { ALT: () => this.SUBRULE(this.literalArray) },
+      { ALT: () => this.SUBRULE(this.byteArray) },
+    ]);
+  });
+
+  readonly statements = this.RULE('statements', () => {
+    this.MANY(() => this.CONSUME(Period));
+    this.OPTION(() => {
+      this.SUBRULE(this.statement);
+      this.MANY2(() => {
+        this.CONSUME2(Period);
+        this.OPTION2(() => this.SUBRULE2(this.statement));
+      });
+    });
+  });
+
+  readonly statement = this.RULE('statement', () => {
+    this.OPTION(() => this.CONSUME(Caret));
+    this.SUBRULE(this.expression);
+  });
+
+  readonly expression = this.RULE('expression', () => {
+    this.MANY(() => { this.CONSUME(Identifier); this.CONSUME(Assign); });
+    this.SUBRULE(this.binaryExpr);
+    this.MANY2(() => { this.CONSUME(Keyword); this.SUBRULE2(this.binaryExpr); });
+    this.MANY3(() => { this.CONSUME(Semicolon); this.SUBRULE(this.cascadeMessage); });
+  });
+
+  readonly cascadeMessage = this.RULE('cascadeMessage', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(Identifier) },
+      { ALT: () => { this.CONSUME(BinarySelector); this.SUBRULE(this.unaryExpr); } },
+      { ALT: () => this.AT_LEAST_ONE(() => { this.CONSUME(Keyword); this.SUBRULE(this.binaryExpr); }) },
+    ]);
+  });
+
+  readonly binaryExpr = this.RULE('binaryExpr', () => {
+    this.SUBRULE(this.unaryExpr);
+    this.MANY(() => { this.CONSUME(BinarySelector); this.SUBRULE2(this.unaryExpr); });
+  });
+
+  readonly unaryExpr = this.RULE('unaryExpr', () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => this.CONSUME(Identifier));
+  });
+
+  readonly primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(Identifier) },
+      { ALT: () => this.CONSUME(LiteralToken) },
+      { ALT: () => this.SUBRULE(this.block) },
+      { ALT: () => { this.CONSUME(LParen); this.SUBRULE(this.expression); this.CONSUME(RParen); } },
+      { ALT: () => this.SUBRULE(this.brace) },
+      { ALT: () => this.SUBRULE(this.literalArray) },
+      { ALT: () => this.SUBRULE(this.byteArray) },
+    ]);
+  });
+
+  readonly block = this.RULE('block', () => {
+    this.CONSUME(LBracket);
+    this.OPTION(() => this.SUBRULE(this.blockParams));
+    this.OPTION2(() => this.SUBRULE(this.temporaries));
+    this.SUBRULE(this.statements);
+    this.CONSUME(RBracket);
+  });
+
+  /** `:a :b |`, or `:a :b` directly before the closing `]` (`[:x]`). */
+  readonly blockParams = this.RULE('blockParams', () => {
+    this.AT_LEAST_ONE(() => { this.CONSUME(Colon); this.CONSUME(Identifier); });
+    this.OR([
+      { ALT: () => this.CONSUME(Bar) },
+      { GATE: () => this.LA(1).tokenType === RBracket, ALT: EMPTY_ALT() },
+    ]);
+  });
+
+  readonly brace = this.RULE('brace', () => {
+    this.CONSUME(LBrace);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression);
+      this.MANY(() => {
+        this.CONSUME(Period);
+        this.OPTION2(() => this.SUBRULE2(this.expression));
+      });
+    });
+    this.CONSUME(RBrace);
+  });
+
+  readonly literalArray = this.RULE('literalArray', () => {
+    this.CONSUME(HashParen);
+    this.MANY(() => this.SUBRULE(this.arrayElement));
+    this.CONSUME(RParen);
+  });
+
+  /** `(...)` inside a literal array: the same as `#(...)`. */
+  readonly nestedArray = this.RULE('nestedArray', () => {
+    this.CONSUME(LParen);
+    this.MANY(() => this.SUBRULE(this.arrayElement));
+    this.CONSUME(RParen);
+  });
+
+  readonly arrayElement = this.RULE('arrayElement', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(LiteralToken) },
+      { ALT: () => this.CONSUME(Identifier) },
+      { ALT: () => this.CONSUME(Keyword) },
+      { ALT: () => this.CONSUME(MultiKeyword) },
+      { ALT: () => this.CONSUME(BinarySelector) },
+      { ALT: () => this.SUBRULE(this.literalArray) },
+      { ALT: () => this.SUBRULE(this.nestedArray) },
+      { ALT: () => this.SUBRULE(this.byteArray) },
+      { ALT: () => this.SUBRULE(this.nestedBytes) },
+    ]);
+  });
+
+  readonly byteArray = this.RULE('byteArray', () => {
+    this.CONSUME(HashBracket);
+    this.MANY(() => this.CONSUME(LiteralToken));
+    this.CONSUME(RBracket);
+  });
+
+  /** `[...]` inside a literal array: the same as `#[...]`. */
+  readonly nestedBytes = this.RULE('nestedBytes', () => {
+    this.CONSUME(LBracket);
+    this.MANY(() => this.CONSUME(LiteralToken));
+    this.CONSUME(RBracket);
+  });
+}
+
+/** A failure to report: reason, offset, and whether it is only that the input ended early. */
+interface Failure {
+  reason: string;
+  offset: number;
+  atEnd: boolean;
+}
+
+const OPENERS = new Set([LParen, LBracket, LBrace, HashParen, HashBracket]);
+const CLOSERS = new Set([RParen, RBracket, RBrace]);
+const SELECTORS = new Set([Identifier, Keyword, BinarySelector, Bar, Lt, Gt]);
+
+/** `opened at line:col` for the innermost bracket still open before token `index`. */
+function openedAt(tokens: Token[], index: number, source: string): string {
+  let depth = 0;
+  for (let j = index - 1; j >= 0; j--) {
+    const type = tokens[j].tokenType;
+    if (CLOSERS.has(type)) depth++;
+    else if (OPENERS.has(type)) {
+      if (depth === 0) {
+        const lc = lineColumn(source, tokens[j].startOffset);
+        return `opened at ${lc.line}:${lc.column}`;
+      }
+      depth--;
+    }
+  }
+  return 'opened earlier';
+}
+
+function isBinary(token: Token | undefined): boolean {
+  return token !== undefined && (token.tokenType === BinaryOp || token.tokenType === Bar ||
+    token.tokenType === Lt || token.tokenType === Gt);
+}
+
+/** An operand was expected after `prev`. */
+function expectedOperand(prev: Token | undefined): string {
+  if (prev === undefined) return 'expected an expression';
+  const t = prev.tokenType;
+  if (t === Assign) return 'expected an expression after :=';
+  if (t === Caret) return 'expected an expression after ^';
+  if (t === Keyword || isBinary(prev)) return `expected an argument after ${prev.image}`;
+  if (t === LParen) return 'expected an expression after (';
+  return 'expected an expression';
+}
+
+/** A statement ended (no more messages apply) but `token` follows instead of `.` or a closer. */
+function expectedStatementEnd(token: Token): string {
+  const t = token.tokenType;
+  if (t === Assign) return 'only a variable can be assigned with :=';
+  if (t === MultiKeyword) return `expected an argument after ${token.image.slice(0, token.image.indexOf(':') + 1)}`;
+  // A selector can only be left over after a cascade part, which is exactly one message.
+  if (SELECTORS.has(t)) return 'expected ; or statement end after a cascaded message';
+  return 'expected a selector or statement end';
+}
+
+/** Translate chevrotain's exception into one specific reason at one place. */
+function explainError(e: IRecognitionException, tokens: Token[], endOffset: number, canContinue: boolean, source: string): Failure {
+  const token = e.token as Token;
+  const atEnd = token.tokenType === EOF;
+  const index = atEnd ? tokens.length : tokens.indexOf(token);
+  const prev = index > 0 ? tokens[index - 1] : undefined;
+  const offset = atEnd ? endOffset : token.startOffset;
+  const stack = e.context.ruleStack;
+  const rule = stack[stack.length - 1];
+  const noViableAlt = e.name === 'NoViableAltException';
+  let reason: string;
+  if (e.name === 'NotAllInputParsedException') reason = expectedStatementEnd(token);
+  else switch (rule) {
+    case 'primary':
+      reason = noViableAlt ? expectedOperand(prev) : `expected ) to close the parenthesis ${openedAt(tokens, index, source)}`;
+      break;
+    case 'methodPattern':
+      reason = noViableAlt ? 'expected a message pattern (unary, binary or keyword selector with argument names)'
+        : `expected an argument name after ${prev?.image}`;
+      break;
+    case 'temporaries':
+      reason = atEnd ? 'expected | to end the temporaries' : 'expected a temporary name or | to end the temporaries';
+      break;
+    case 'pragma':
+      reason = noViableAlt ? 'expected a pragma selector after <' : `expected > to end the pragma`;
+      break;
+    case 'pragmaArg':
+      reason = `expected a literal argument after ${prev?.image}`;
+      break;
+    case 'cascadeMessage':
+      reason = 'expected a message after ;';
+      break;
+    case 'blockParams':
+      reason = prev?.tokenType === Colon ? 'expected a parameter name after :' : 'expected | or ] after the block parameters';
+      break;
+    case 'block':
+      reason = atEnd ? `expected ] to close the block ${openedAt(tokens, index, source)}` : expectedStatementEnd(token);
+      break;
+    case 'brace':
+      reason = `expected . or } to close the brace ${openedAt(tokens, index, source)}`;
+      break;
+    case 'literalArray':
+    case 'nestedArray':
+      reason = `expected a literal or ) to close the literal array ${openedAt(tokens, index, source)}`;
+      break;
+    case 'byteArray':
+    case 'nestedBytes':
+      reason = `expected an integer 0..255 or ] to close the byte array ${openedAt(tokens, index, source)}`;
+      break;
+    default:
+      reason = atEnd ? 'unexpected end of input' : `unexpected ${token.image}`;
+  }
+  return { reason, offset, atEnd: atEnd && canContinue };
+}
+
+/** The one parser instance; chevrotain parsers are reusable by resetting `input`. */
+export const smalltalkParser = new SmalltalkParser();
+const builder = new AstBuilder();
+
+type EntryRule = 'methodDecl' | 'doit' | 'expressionOnly';
+
+/** Lex and parse; answers the CST or the earliest failure (lexical or syntactic). */
+function analyze(source: string, rule: EntryRule): { cst: CstNode | null; failure: Failure | null } {
+  const lexed = lex(source);
+  const parser = smalltalkParser;
+  parser.input = lexed.tokens;
+  const cst = parser[rule]();
+  const lexFailure: Failure | null = lexed.reason === ''
+    ? null
+    : { reason: lexed.reason, offset: lexed.errorOffset, atEnd: lexed.errorAtEnd };
+  if (parser.errors.length > 0) {
+    const endOffset = lexFailure !== null ? lexFailure.offset : lexed.endOffset;
+    const e: IRecognitionException = parser.errors[0];
+    const parseFailure = explainError(e, lexed.tokens, endOffset, lexFailure === null, source);
+    if (lexFailure === null || parseFailure.offset < lexFailure.offset) return { cst: null, failure: parseFailure };
+  }
+  return { cst: lexFailure === null ? cst : null, failure: lexFailure };
+}
+
+function build<T>(source: string, rule: EntryRule, file: string, make: (cst: CstNode) => T): T {
+  const { cst, failure } = analyze(source, rule);
+  if (failure !== null || cst === null) throw new CompileError(failure!.reason, source, failure!.offset, file);
+  try {
+    return make(cst);
+  } catch (e) {
+    if (e instanceof AstError) throw new CompileError(e.reason, source, e.offset, file);
+    throw e;
+  }
+}
+
+/** Parse a method definition: its message pattern, then pragmas, temporaries and statements. */
+export function parseMethod(source: string, opts?: ParseOptions): MethodNode {
+  return build(source, 'methodDecl', opts?.file ?? DEFAULT_FILE, (cst) => builder.methodDecl(cst, source.length));
+}
+
+/** Parse a doit (workspace code): optional temporaries, then statements. Selector `DoIt`. */
+export function parseDoit(source: string, opts?: ParseOptions): MethodNode {
+  return build(source, 'doit', opts?.file ?? DEFAULT_FILE, (cst) => builder.doit(cst, source.length));
+}
+
+/** Parse one expression (a trailing period is allowed). */
+export function parseExpression(source: string, opts?: ParseOptions): Expr {
+  return build(source, 'expressionOnly', opts?.file ?? DEFAULT_FILE, (cst) => builder.expressionOnly(cst));
+}
+
+/**
+ * True when `source` is an incomplete input: an open [ ( { string, comment, or a trailing
+ * keyword/binary op or `:=`; the REPL uses it for continuation lines. Input with an error
+ * before its end, or none at all, is complete.
+ */
+export function isIncomplete(source: string): boolean {
+  const { failure } = analyze(source, 'doit');
+  return failure !== null && failure.atEnd;
+}
