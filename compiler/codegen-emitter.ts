@@ -1,0 +1,156 @@
+// The byte buffer code generation writes into: instructions (encoded by the opcode
+// table's encode()), the deduplicated literal frame, the stack depth of the context
+// being generated, forward/backward jumps, and the pc -> source map.
+//
+// Stack depth is tracked per context: the emitter holds the depth of the context whose
+// code is being written; codegen saves and resets it around each block body. At joins
+// of inlined control flow codegen sets `depth` explicitly (after an unconditional jump
+// or a return the next instruction is only reachable from elsewhere).
+
+import type { Literal, SourceRange } from '../vm/method-spec.ts';
+import { encode, Op, OPCODES, SPECIAL_SELECTORS } from '../vm/opcodes.ts';
+import type { Span } from './ast.ts';
+
+export const MAX_LITERALS = 65536;
+
+/** A key equal for literals that are the same kind and value (arrays deep; -0.0 apart from 0.0). */
+export function literalKey(lit: Literal): string {
+  switch (lit.kind) {
+    case 'nil': case 'true': case 'false': return lit.kind;
+    case 'integer': return `i${lit.value}`;
+    case 'float': return Object.is(lit.value, -0) ? 'f-0' : `f${lit.value}`;
+    case 'scaled': return `s${lit.numerator}/${lit.denominator}/${lit.scale}`;
+    case 'character': return `c${lit.value}`;
+    case 'string': return `'${JSON.stringify(lit.value)}`;
+    case 'symbol': return `#${JSON.stringify(lit.value)}`;
+    case 'bytes': return `[${lit.value.join(' ')}]`;
+    case 'array': return `(${lit.elements.map(literalKey).join(' ')})`;
+    case 'binding': return `@${lit.name}`;
+  }
+}
+
+const NAMES: readonly string[] = OPCODES.map((o) => o.name);
+
+export class Emitter {
+  readonly code: number[];
+  readonly sourceMap: Map<number, SourceRange>;
+  readonly literals: Literal[];
+  private readonly literalIndex: Map<string, number>;
+  /** Stack depth of the context being generated, and its maximum so far. */
+  depth: number;
+  maxDepth: number;
+  /** Source range that the next instructions map to. */
+  span: Span;
+  /** Throws the CompileError for `reason` at the current span. */
+  private readonly fail: (reason: string, at: Span) => never;
+
+  constructor(fail: (reason: string, at: Span) => never) {
+    this.code = [];
+    this.sourceMap = new Map();
+    this.literals = [];
+    this.literalIndex = new Map();
+    this.depth = 0;
+    this.maxDepth = 0;
+    this.span = { start: 0, end: 0 };
+    this.fail = fail;
+  }
+
+  get pc(): number {
+    return this.code.length;
+  }
+
+  private mark(): void {
+    this.sourceMap.set(this.code.length, { start: this.span.start, end: this.span.end });
+  }
+
+  private adjust(effect: number): void {
+    this.depth += effect;
+    if (this.depth > this.maxDepth) this.maxDepth = this.depth;
+  }
+
+  /** An instruction with a fixed stack effect (every opcode whose table entry has one). */
+  op(code: number, ...operands: number[]): void {
+    this.mark();
+    encode(this.code, NAMES[code], ...operands);
+    this.adjust(OPCODES[code].stack!);
+  }
+
+  send(selector: string, numArgs: number, isSuper: boolean): void {
+    const index = this.literal({ kind: 'symbol', value: selector });
+    this.mark();
+    encode(this.code, isSuper ? 'SUPER_SEND' : 'SEND', index, numArgs);
+    this.adjust(-numArgs);
+  }
+
+  sendSpecial(index: number): void {
+    this.mark();
+    encode(this.code, 'SEND_SPECIAL', index);
+    this.adjust(-SPECIAL_SELECTORS[index][1]);
+  }
+
+  popIntoArray(size: number): void {
+    this.mark();
+    encode(this.code, 'POP_INTO_ARRAY', size);
+    this.adjust(1 - size);
+  }
+
+  /** Writes PUSH_CLOSURE with a placeholder size; returns the pc to give endClosure(). */
+  beginClosure(copied: number, args: number, temps: number): number {
+    this.mark();
+    const at = this.code.length;
+    encode(this.code, 'PUSH_CLOSURE', copied, args, temps, 0);
+    return at;
+  }
+
+  endClosure(at: number): void {
+    const size = this.code.length - (at + 6);
+    if (size > 0xffff) this.fail('method too large', this.span);
+    this.code[at + 4] = size & 0xff;
+    this.code[at + 5] = size >> 8;
+  }
+
+  /** Index of `lit` in the literal frame, adding it if new. */
+  literal(lit: Literal): number {
+    const key = literalKey(lit);
+    let index = this.literalIndex.get(key);
+    if (index === undefined) {
+      index = this.literals.length;
+      if (index >= MAX_LITERALS) this.fail('too many literals', this.span);
+      this.literals.push(lit);
+      this.literalIndex.set(key, index);
+    }
+    return index;
+  }
+
+  pushLiteral(lit: Literal): void {
+    switch (lit.kind) {
+      case 'nil': return this.op(Op.PUSH_NIL);
+      case 'true': return this.op(Op.PUSH_TRUE);
+      case 'false': return this.op(Op.PUSH_FALSE);
+      case 'integer':
+        if (lit.value >= -128n && lit.value <= 127n) return this.op(Op.PUSH_INT, Number(lit.value));
+    }
+    this.op(Op.PUSH_LITERAL, this.literal(lit));
+  }
+
+  /** A forward jump; returns the label to give patch() where the target is. */
+  jumpForward(code: number): number {
+    const at = this.code.length;
+    this.op(code, 0);
+    return at;
+  }
+
+  /** Points the forward jump written at `label` at the current pc. */
+  patch(label: number): void {
+    const offset = this.code.length - (label + 3);
+    if (offset > 0x7fff) this.fail('method too large', this.span);
+    this.code[label + 1] = offset & 0xff;
+    this.code[label + 2] = (offset >> 8) & 0xff;
+  }
+
+  jumpBack(code: number, target: number): void {
+    const offset = target - (this.code.length + 3);
+    if (offset < -0x8000) this.fail('method too large', this.span);
+    this.op(code, offset);
+  }
+}
