@@ -160,6 +160,12 @@ export class Heap {
     } else {
       if (size < BIG_OBJECT_BYTES) this.gcRequested = true;
       p = this.allocateOld(size);
+      const oop = this.initObject(p, classIndex, format, slots);
+      // While nil itself is still young (bootstrap), an old object's nil-filled slots point
+      // into the nursery without passing the barrier: remember it so the scavenger updates them.
+      if (this.nilOop !== 0 && this.nilOop < this.nurseryEnd && slots > 0
+        && format >= Format.FIXED && format <= Format.WEAK) this.remember(oop);
+      return oop;
     }
     return this.initObject(p, classIndex, format, slots);
   }
@@ -215,7 +221,13 @@ export class Heap {
     let size = this.capacity;
     while (size < needed) size *= 2;
     size = Math.min(size, this.maxBytes);
-    const buffer = new ArrayBuffer(size);
+    let buffer: ArrayBuffer;
+    try {
+      buffer = new ArrayBuffer(size);
+    } catch {
+      // The host refused the allocation (RangeError): report it like the configured limit.
+      throw new OutOfMemoryError(size, this.maxBytes);
+    }
     new Uint8Array(buffer).set(this.bytes.subarray(0, this.oldTop));
     this.buffer = buffer;
     this.words = new Uint32Array(buffer);
