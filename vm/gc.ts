@@ -21,15 +21,14 @@ const TRANSIENT_BITS = MARK_BIT | REMEMBERED_BIT | FORWARDED_BIT;
 
 /**
  * Prepares the heap for writing as an image: the nursery is emptied (and zeroed, so no
- * forwarded headers linger in it), and no object carries a transient header bit (mark,
- * remembered, forwarded); the remembered set is emptied. The writer must then call
+ * forwarded headers from any earlier scavenge linger in it), no object carries a transient
+ * header bit (mark, remembered, forwarded), and the remembered set is emptied. The writer must then call
  * heap.markSaved, which turns old space into a saved segment, so no saved object points into
  * unsaved space any more. If the write fails instead, call rebuildRememberedSet.
  */
 export function flushForSave(heap: Heap): ScavengeStats {
-  const nurseryUsedEnd = heap.nurseryTop;
   const stats = scavenge(heap);
-  heap.bytes.fill(0, NURSERY_START, nurseryUsedEnd);
+  heap.bytes.fill(0, NURSERY_START, heap.nurseryEnd);
   const words = heap.words;
   for (const r of heap.remembered) words[r >>> 2] = (words[r >>> 2] & ~REMEMBERED_BIT) >>> 0;
   heap.remembered.length = 0;
