@@ -89,6 +89,8 @@ export class SourceFormatError extends Error {
   readonly line: number;
   readonly column: number;
   readonly offset: number;
+  /** The source line that holds the error, without its line break. */
+  readonly sourceLine: string;
 
   constructor(reason: string, position: SourcePosition, sourceLine: string) {
     super(`${position.file}:${position.line}:${position.column}: ${reason}\n${sourceLine}\n${caretLine(sourceLine, position.column)}`);
@@ -98,6 +100,7 @@ export class SourceFormatError extends Error {
     this.line = position.line;
     this.column = position.column;
     this.offset = position.offset;
+    this.sourceLine = sourceLine;
   }
 }
 

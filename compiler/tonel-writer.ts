@@ -7,15 +7,15 @@
 
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SourceFormatError } from './definitions.ts';
-import type { ClassDefinition, Definition, MethodDefinition, PackageDefinition } from './definitions.ts';
-import { SourceText, badVariableNames, isIdentifier, scanBrackets, scanPattern } from './source-scan.ts';
+import { checkClassDefinition, definitionError } from './definition-checks.ts';
+import type { ClassDefinition, MethodDefinition, PackageDefinition } from './definitions.ts';
+import { SourceText, isIdentifier, scanBrackets, scanPattern } from './source-scan.ts';
 import { writeStonMap } from './ston.ts';
 import type { StonOut } from './ston.ts';
 
 /** The text of Foo.class.st for a class and its methods (both sides). */
 export function writeTonelClass(def: ClassDefinition, methods: MethodDefinition[]): string {
-  checkClass(def);
+  checkClassDefinition(def);
   for (const m of methods) if (m.className !== def.name) throw definitionError(m, `method for ${m.className} given to the writer of class ${def.name}`);
   const names = (xs: string[]): StonOut => xs.map((x) => ({ string: x }));
   const entries: [string, StonOut][] = [
@@ -123,21 +123,4 @@ function scanPatternStart(src: string): number {
     if (close < 0) return src.length;
     i = close + 1;
   }
-}
-
-function checkClass(def: ClassDefinition): void {
-  if (!isIdentifier(def.name)) throw definitionError(def, `cannot write class '${def.name}': not a class name`);
-  if (def.superclass !== null && !isIdentifier(def.superclass)) throw definitionError(def, `cannot write class ${def.name}: bad superclass name '${def.superclass}'`);
-  const bad =
-    badVariableNames(def.instVars, 'instance variable') ??
-    badVariableNames(def.classVars, 'class variable') ??
-    badVariableNames(def.classInstVars, 'class-side instance variable') ??
-    badVariableNames(def.pools, 'pool');
-  if (bad) throw definitionError(def, `cannot write class ${def.name}: ${bad}`);
-}
-
-/** An error about a definition being written: it points at where the definition was read. */
-export function definitionError(d: Definition, reason: string): SourceFormatError {
-  const text = 'source' in d ? (d.source.split('\n')[0] ?? '') : d.name;
-  return new SourceFormatError(reason, d.position, ' '.repeat(Math.max(0, d.position.column - 1)) + text);
 }

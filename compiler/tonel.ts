@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { CLASS_TYPES } from './definitions.ts';
 import type { ClassDefinition, ClassType, Definition, ExtensionDefinition, MethodDefinition, PackageDefinition } from './definitions.ts';
 import { SourceText, badVariableNames, isIdentifier, isSpace, scanBrackets, scanPattern, skipSpace } from './source-scan.ts';
-import { isStonMap, readStonMap } from './ston.ts';
+import { packageAndTag } from './definition-checks.ts';
+import { readStonMap } from './ston.ts';
 import type { StonMap, StonValue } from './ston.ts';
 
 export { writeTonelClass, writeTonelExtension, writeTonelPackage } from './tonel-writer.ts';
@@ -230,26 +231,6 @@ function classFromMap(src: SourceText, map: StonMap, offset: number, comment: st
     comment,
     position: src.position(offset),
   };
-}
-
-/** Package, tag and category from what a definition states. With only a category, the
- *  package is the known package name when the category starts with it (Pharo 7-11's
- *  `Pkg-Tag`), otherwise the whole category. */
-export function packageAndTag(
-  category: string | undefined,
-  pkg: string | undefined,
-  tag: string | undefined,
-  packageName?: string,
-): { category: string; package: string; tag: string | null } | null {
-  if (pkg !== undefined) {
-    const t = tag === undefined || tag === '' ? null : tag;
-    return { category: category ?? (t === null ? pkg : `${pkg}-${t}`), package: pkg, tag: t };
-  }
-  if (category === undefined) return null;
-  if (packageName !== undefined && category.startsWith(packageName + '-') && category.length > packageName.length + 1) {
-    return { category, package: packageName, tag: category.slice(packageName.length + 1) };
-  }
-  return { category, package: category, tag: null };
 }
 
 /** One method at i: `[{ metadata }] Foo [class] >> pattern [ body ]`. */
