@@ -29,6 +29,10 @@ export const Special = {
   workspace: 13,
   /** The startup action (a block or nil) run when the image boots. */
   startUpAction: 14,
+  /** The `Undeclared` dictionary: bindings of names methods use before they are defined. */
+  undeclared: 15,
+  /** #aboutToReturn:through:, sent when a non-local return crosses an unwind-marked context. */
+  aboutToReturn: 16,
 } as const;
 
 export const SPECIAL_OBJECTS_SIZE = 32;
@@ -60,6 +64,9 @@ export const ClassIndex = {
   Metaclass: 19,
   Class: 20,
   Object: 21,
+  /** Strings and symbols with a character above 255: 32-bit code points. */
+  WideString: 22,
+  WideSymbol: 23,
   /** First index handed out to classes the bootstrap or the user creates. */
   firstFree: 64,
 } as const;
