@@ -22,9 +22,10 @@ const TRANSIENT_BITS = MARK_BIT | REMEMBERED_BIT | FORWARDED_BIT;
 /**
  * Prepares the heap for writing as an image: the nursery is emptied (and zeroed, so no
  * forwarded headers from any earlier scavenge linger in it), no object carries a transient
- * header bit (mark, remembered, forwarded), and the remembered set is emptied. The writer must then call
- * heap.markSaved, which turns old space into a saved segment, so no saved object points into
- * unsaved space any more. If the write fails instead, call rebuildRememberedSet.
+ * header bit (mark, remembered, forwarded), and the remembered set is emptied. The writer
+ * must then call heap.markSaved, which turns old space into a saved segment, so no saved
+ * object points into unsaved space any more. If the write fails instead, call
+ * rebuildRememberedSet.
  */
 export function flushForSave(heap: Heap): ScavengeStats {
   const stats = scavenge(heap);
