@@ -36,14 +36,16 @@ interface TemporariesCtx { Identifier?: Tokens }
 interface PragmaCtx { Lt: Tokens; Gt: Tokens; Keyword?: Tokens; pragmaArg?: Nodes; Identifier?: Tokens }
 interface PragmaArgCtx { Literal?: Tokens; Identifier?: Tokens; literalArray?: Nodes; byteArray?: Nodes }
 interface StatementsCtx { statement?: Nodes }
-interface StatementCtx { Caret?: Tokens; expression: Nodes }
+/** expression, and statement (which inlines it): receiver = unaryExpr (BinarySelector unaryExpr)*. */
 interface ExpressionCtx {
-  Identifier?: Tokens; binaryExpr: Nodes; Keyword?: Tokens; Semicolon?: Tokens; cascadeMessage?: Nodes;
+  Identifier?: Tokens; unaryExpr: Nodes; BinarySelector?: Tokens; Keyword?: Tokens; binaryExpr?: Nodes;
+  Semicolon?: Tokens; cascadeMessage?: Nodes;
 }
+interface StatementCtx extends ExpressionCtx { Caret?: Tokens }
 interface CascadeMessageCtx { Identifier?: Tokens; BinarySelector?: Tokens; unaryExpr?: Nodes; Keyword?: Tokens; binaryExpr?: Nodes }
 interface BinaryExprCtx { unaryExpr: Nodes; BinarySelector?: Tokens }
-interface UnaryExprCtx { primary: Nodes; Identifier?: Tokens }
-interface PrimaryCtx {
+/** A primary (one of its alternatives' keys) then unary selectors, also under Identifier. */
+interface UnaryExprCtx {
   Identifier?: Tokens; Literal?: Tokens; block?: Nodes; LParen?: Tokens; RParen?: Tokens; expression?: Nodes;
   brace?: Nodes; literalArray?: Nodes; byteArray?: Nodes;
 }
@@ -149,27 +151,30 @@ export class AstBuilder {
 
   statement(node: CstNode): Statement {
     const c = ctx<StatementCtx>(node);
-    const expr = this.expression(c.expression[0]);
+    const expr = this.expressionParts(c);
     if (c.Caret !== undefined) return { type: 'return', expr, start: c.Caret[0].startOffset, end: expr.end };
     return { type: 'expr', expr, start: expr.start, end: expr.end };
   }
 
   expression(node: CstNode): Expr {
-    const c = ctx<ExpressionCtx>(node);
-    const operands = c.binaryExpr;
-    let result = this.binaryExpr(operands[0]);
+    return this.expressionParts(ctx<ExpressionCtx>(node));
+  }
+
+  expressionParts(c: ExpressionCtx): Expr {
+    let result = this.binaryParts(c.unaryExpr, c.BinarySelector);
     if (c.Keyword !== undefined) {
       const keywords = c.Keyword;
+      const operands = c.binaryExpr!;
       const args: Expr[] = [];
       let selector = '';
       for (let i = 0; i < keywords.length; i++) {
         selector += keywords[i].image;
-        args.push(this.binaryExpr(operands[i + 1]));
+        args.push(this.binaryExpr(operands[i]));
       }
       result = message(result, selector, args, keywords[0].startOffset, end(keywords[keywords.length - 1]), result.start);
     }
     if (c.cascadeMessage !== undefined) {
-      if (c.Keyword === undefined && !sendsMessage(operands[0])) {
+      if (c.Keyword === undefined && c.BinarySelector === undefined && unarySelectorsFrom(ctx<UnaryExprCtx>(c.unaryExpr[0])) < 0) {
         throw new AstError('a cascade must follow a message send', c.Semicolon![0].startOffset);
       }
       const first = result as MessageNode;
@@ -205,11 +210,14 @@ export class AstBuilder {
 
   binaryExpr(node: CstNode): Expr {
     const c = ctx<BinaryExprCtx>(node);
-    let result = this.unaryExpr(c.unaryExpr[0]);
-    const ops = c.BinarySelector;
+    return this.binaryParts(c.unaryExpr, c.BinarySelector);
+  }
+
+  binaryParts(operands: Nodes, ops: Tokens | undefined): Expr {
+    let result = this.unaryExpr(operands[0]);
     if (ops !== undefined) {
       for (let i = 0; i < ops.length; i++) {
-        const arg = this.unaryExpr(c.unaryExpr[i + 1]);
+        const arg = this.unaryExpr(operands[i + 1]);
         result = message(result, ops[i].image, [arg], ops[i].startOffset, end(ops[i]), result.start);
       }
     }
@@ -218,17 +226,20 @@ export class AstBuilder {
 
   unaryExpr(node: CstNode): Expr {
     const c = ctx<UnaryExprCtx>(node);
-    let result = this.primary(c.primary[0]);
-    const selectors = c.Identifier;
-    if (selectors !== undefined) {
-      for (const s of selectors) result = message(result, s.image, [], s.startOffset, end(s), result.start);
+    let result = this.primary(c);
+    const from = unarySelectorsFrom(c);
+    if (from >= 0) {
+      const selectors = c.Identifier!;
+      for (let i = from; i < selectors.length; i++) {
+        const s = selectors[i];
+        result = message(result, s.image, [], s.startOffset, end(s), result.start);
+      }
     }
     return result;
   }
 
-  primary(node: CstNode): Expr {
-    const c = ctx<PrimaryCtx>(node);
-    if (c.Identifier !== undefined) return variable(c.Identifier[0]);
+  primary(c: UnaryExprCtx): Expr {
+    if (isVariablePrimary(c)) return variable(c.Identifier![0]);
     if (c.Literal !== undefined) {
       const t = c.Literal[0];
       return { type: 'literal', value: t.payload!, start: t.startOffset, end: t.endOffset + 1 };
@@ -300,10 +311,18 @@ function literalNode(value: Literal, node: CstNode): LiteralNode {
   return { type: 'literal', value, start: open.startOffset, end: end(close) };
 }
 
-/** True when a binaryExpr node sends at least one message outside parentheses. */
-function sendsMessage(node: CstNode): boolean {
-  const c = ctx<BinaryExprCtx>(node);
-  return c.BinarySelector !== undefined || ctx<UnaryExprCtx>(c.unaryExpr[0]).Identifier !== undefined;
+/** True when the primary of a unaryExpr is a variable (then it is Identifier[0]). */
+function isVariablePrimary(c: UnaryExprCtx): boolean {
+  return c.Identifier !== undefined && c.Literal === undefined && c.block === undefined &&
+    c.expression === undefined && c.brace === undefined && c.literalArray === undefined && c.byteArray === undefined;
+}
+
+/** Index in Identifier of the first unary selector of a unaryExpr, or -1 when it has none. */
+function unarySelectorsFrom(c: UnaryExprCtx): number {
+  const ids = c.Identifier;
+  if (ids === undefined) return -1;
+  const from = isVariablePrimary(c) ? 1 : 0;
+  return from < ids.length ? from : -1;
 }
 
 /**

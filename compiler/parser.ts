@@ -15,8 +15,10 @@
 //   binaryExpr   := unaryExpr (BinarySelector unaryExpr)*
 //   unaryExpr    := primary Identifier*
 //   primary      := Identifier | Literal | block | '(' expression ')' | brace | literalArray | byteArray
+// (statement inlines expression, expression inlines its receiver's binaryExpr and
+// unaryExpr inlines primary: see expressionBody.)
 
-import { CstParser, EMPTY_ALT, EOF, type CstNode, type IRecognitionException } from 'chevrotain';
+import { CstParser, EMPTY_ALT, EOF, type CstNode, type IOrAlt, type IRecognitionException } from 'chevrotain';
 import type { Expr, MethodNode } from './ast.ts';
 import { AstBuilder, AstError } from './cst-to-ast.ts';
 import { CompileError, DEFAULT_FILE, lineColumn } from './errors.ts';
@@ -37,6 +39,57 @@ class SmalltalkParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  // OR alternatives are built once and reused: creating them on every rule call
+  // costs more than the parse itself.
+  private readonly methodPatternAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(Identifier) },
+    { ALT: () => { this.CONSUME(BinarySelector); this.CONSUME2(Identifier); } },
+    { ALT: () => this.AT_LEAST_ONE(() => { this.CONSUME(Keyword); this.CONSUME3(Identifier); }) },
+  ];
+  private readonly bodyAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.pragma) },
+    { ALT: () => this.SUBRULE(this.temporaries) },
+  ];
+  private readonly pragmaAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.AT_LEAST_ONE(() => { this.CONSUME(Keyword); this.SUBRULE(this.pragmaArg); }) },
+    { ALT: () => this.CONSUME(Identifier) },
+  ];
+  private readonly pragmaArgAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(LiteralToken) },
+    { ALT: () => this.CONSUME(Identifier) },
+    { ALT: () => this.SUBRULE(this.literalArray) },
+    { ALT: () => this.SUBRULE(this.byteArray) },
+  ];
+  private readonly cascadeMessageAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(Identifier) },
+    { ALT: () => { this.CONSUME(BinarySelector); this.SUBRULE(this.unaryExpr); } },
+    { ALT: () => this.AT_LEAST_ONE(() => { this.CONSUME(Keyword); this.SUBRULE(this.binaryExpr); }) },
+  ];
+  private readonly primaryAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(Identifier) },
+    { ALT: () => this.CONSUME(LiteralToken) },
+    { ALT: () => this.SUBRULE(this.block) },
+    { ALT: () => { this.CONSUME(LParen); this.SUBRULE(this.expression); this.CONSUME(RParen); } },
+    { ALT: () => this.SUBRULE(this.brace) },
+    { ALT: () => this.SUBRULE(this.literalArray) },
+    { ALT: () => this.SUBRULE(this.byteArray) },
+  ];
+  private readonly blockParamsAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(Bar) },
+    { GATE: () => this.LA(1).tokenType === RBracket, ALT: EMPTY_ALT() },
+  ];
+  private readonly arrayElementAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(LiteralToken) },
+    { ALT: () => this.CONSUME(Identifier) },
+    { ALT: () => this.CONSUME(Keyword) },
+    { ALT: () => this.CONSUME(MultiKeyword) },
+    { ALT: () => this.CONSUME(BinarySelector) },
+    { ALT: () => this.SUBRULE(this.literalArray) },
+    { ALT: () => this.SUBRULE(this.nestedArray) },
+    { ALT: () => this.SUBRULE(this.byteArray) },
+    { ALT: () => this.SUBRULE(this.nestedBytes) },
+  ];
+
   readonly methodDecl = this.RULE('methodDecl', () => {
     this.SUBRULE(this.methodPattern);
     this.SUBRULE(this.body);
@@ -52,18 +105,11 @@ class SmalltalkParser extends CstParser {
   });
 
   readonly methodPattern = this.RULE('methodPattern', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Identifier) },
-      { ALT: () => { this.CONSUME(BinarySelector); this.CONSUME2(Identifier); } },
-      { ALT: () => this.AT_LEAST_ONE(() => { this.CONSUME(Keyword); this.CONSUME3(Identifier); }) },
-    ]);
+    this.OR(this.methodPatternAlts);
   });
 
   readonly body = this.RULE('body', () => {
-    this.MANY(() => this.OR([
-      { ALT: () => this.SUBRULE(this.pragma) },
-      { ALT: () => this.SUBRULE(this.temporaries) },
-    ]));
+    this.MANY(() => this.OR(this.bodyAlts));
     this.SUBRULE(this.statements);
   });
 
@@ -75,20 +121,12 @@ class SmalltalkParser extends CstParser {
 
   readonly pragma = this.RULE('pragma', () => {
     this.CONSUME(Lt);
-    this.OR([
-      { ALT: () => this.AT_LEAST_ONE(() => { this.CONSUME(Keyword); this.SUBRULE(this.pragmaArg); }) },
-      { ALT: () => this.CONSUME(Identifier) },
-    ]);
+    this.OR(this.pragmaAlts);
     this.CONSUME(Gt);
   });
 
   readonly pragmaArg = this.RULE('pragmaArg', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(LiteralToken) },
-      { ALT: () => this.CONSUME(Identifier) },
-      { ALT: () => this.SUBRULE(this.literalArray) },
-      { ALT: () => this.SUBRULE(this.byteArray) },
-    ]);
+    this.OR(this.pragmaArgAlts);
   });
 
   readonly statements = this.RULE('statements', () => {
@@ -104,22 +142,28 @@ class SmalltalkParser extends CstParser {
 
   readonly statement = this.RULE('statement', () => {
     this.OPTION(() => this.CONSUME(Caret));
-    this.SUBRULE(this.expression);
+    this.expressionBody();
   });
 
   readonly expression = this.RULE('expression', () => {
-    this.MANY(() => { this.CONSUME(Identifier); this.CONSUME(Assign); });
-    this.SUBRULE(this.binaryExpr);
-    this.MANY2(() => { this.CONSUME(Keyword); this.SUBRULE2(this.binaryExpr); });
-    this.MANY3(() => { this.CONSUME(Semicolon); this.SUBRULE(this.cascadeMessage); });
+    this.expressionBody();
   });
 
+  /**
+   * The body of `expression`, shared by `statement` so that a statement costs one rule
+   * call: assignments, the receiver with its unary and binary messages (inline), the
+   * keyword message, the cascade. Rule calls dominate the parse time, hence the inlining.
+   */
+  private expressionBody(): void {
+    this.MANY(() => { this.CONSUME(Identifier); this.CONSUME(Assign); });
+    this.SUBRULE(this.unaryExpr);
+    this.MANY2(() => { this.CONSUME(BinarySelector); this.SUBRULE2(this.unaryExpr); });
+    this.MANY3(() => { this.CONSUME(Keyword); this.SUBRULE(this.binaryExpr); });
+    this.MANY4(() => { this.CONSUME(Semicolon); this.SUBRULE(this.cascadeMessage); });
+  }
+
   readonly cascadeMessage = this.RULE('cascadeMessage', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Identifier) },
-      { ALT: () => { this.CONSUME(BinarySelector); this.SUBRULE(this.unaryExpr); } },
-      { ALT: () => this.AT_LEAST_ONE(() => { this.CONSUME(Keyword); this.SUBRULE(this.binaryExpr); }) },
-    ]);
+    this.OR(this.cascadeMessageAlts);
   });
 
   readonly binaryExpr = this.RULE('binaryExpr', () => {
@@ -127,21 +171,10 @@ class SmalltalkParser extends CstParser {
     this.MANY(() => { this.CONSUME(BinarySelector); this.SUBRULE2(this.unaryExpr); });
   });
 
+  /** A primary (inline, see primaryAlts) followed by unary selectors. */
   readonly unaryExpr = this.RULE('unaryExpr', () => {
-    this.SUBRULE(this.primary);
-    this.MANY(() => this.CONSUME(Identifier));
-  });
-
-  readonly primary = this.RULE('primary', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Identifier) },
-      { ALT: () => this.CONSUME(LiteralToken) },
-      { ALT: () => this.SUBRULE(this.block) },
-      { ALT: () => { this.CONSUME(LParen); this.SUBRULE(this.expression); this.CONSUME(RParen); } },
-      { ALT: () => this.SUBRULE(this.brace) },
-      { ALT: () => this.SUBRULE(this.literalArray) },
-      { ALT: () => this.SUBRULE(this.byteArray) },
-    ]);
+    this.OR(this.primaryAlts);
+    this.MANY(() => this.CONSUME2(Identifier));
   });
 
   readonly block = this.RULE('block', () => {
@@ -155,10 +188,7 @@ class SmalltalkParser extends CstParser {
   /** `:a :b |`, or `:a :b` directly before the closing `]` (`[:x]`). */
   readonly blockParams = this.RULE('blockParams', () => {
     this.AT_LEAST_ONE(() => { this.CONSUME(Colon); this.CONSUME(Identifier); });
-    this.OR([
-      { ALT: () => this.CONSUME(Bar) },
-      { GATE: () => this.LA(1).tokenType === RBracket, ALT: EMPTY_ALT() },
-    ]);
+    this.OR(this.blockParamsAlts);
   });
 
   readonly brace = this.RULE('brace', () => {
@@ -187,17 +217,7 @@ class SmalltalkParser extends CstParser {
   });
 
   readonly arrayElement = this.RULE('arrayElement', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(LiteralToken) },
-      { ALT: () => this.CONSUME(Identifier) },
-      { ALT: () => this.CONSUME(Keyword) },
-      { ALT: () => this.CONSUME(MultiKeyword) },
-      { ALT: () => this.CONSUME(BinarySelector) },
-      { ALT: () => this.SUBRULE(this.literalArray) },
-      { ALT: () => this.SUBRULE(this.nestedArray) },
-      { ALT: () => this.SUBRULE(this.byteArray) },
-      { ALT: () => this.SUBRULE(this.nestedBytes) },
-    ]);
+    this.OR(this.arrayElementAlts);
   });
 
   readonly byteArray = this.RULE('byteArray', () => {
@@ -281,7 +301,7 @@ function explainError(e: IRecognitionException, tokens: Token[], endOffset: numb
   let reason: string;
   if (e.name === 'NotAllInputParsedException') reason = expectedStatementEnd(token);
   else switch (rule) {
-    case 'primary':
+    case 'unaryExpr':
       reason = noViableAlt ? expectedOperand(prev) : `expected ) to close the parenthesis ${openedAt(tokens, index, source)}`;
       break;
     case 'methodPattern':

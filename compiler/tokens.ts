@@ -143,15 +143,6 @@ export function lex(src: string): LexResult {
   let endOffset = len;
   while (endOffset > 0 && src.charCodeAt(endOffset - 1) <= 32) endOffset--;
   let p = 0;
-  const result = (reason: string, offset: number, atEnd: boolean): LexResult =>
-    ({ tokens, reason, errorOffset: offset, errorAtEnd: atEnd, endOffset });
-  const push = (type: TokenType, start: number, end: number, payload: Literal | null): void => {
-    tokens.push(new Token(type, src.slice(start, end), start, end, payload));
-  };
-  const where = (offset: number): string => {
-    const lc = lineColumn(src, offset);
-    return `${lc.line}:${lc.column}`;
-  };
 
   while (p < len) {
     const c = src.charCodeAt(p);
@@ -163,9 +154,9 @@ export function lex(src: string): LexResult {
     if (isLetter(c)) {
       const wordEnd = scanWord(src, p);
       const end = scanKeywordTail(src, wordEnd);
-      if (end === wordEnd) push(Identifier, start, end, null);
-      else if (end > wordEnd + 1) push(MultiKeyword, start, end, null);
-      else push(Keyword, start, end, null);
+      if (end === wordEnd) tokens.push(token(src, Identifier, start, end, null));
+      else if (end > wordEnd + 1) tokens.push(token(src, MultiKeyword, start, end, null));
+      else tokens.push(token(src, Keyword, start, end, null));
       p = end;
       continue;
     }
@@ -173,8 +164,8 @@ export function lex(src: string): LexResult {
     if (isDigit(c) || (c === 45 && isDigit(src.charCodeAt(p + 1)) && (inLiteral || !endsOperand(tokens)))) {
       const negative = c === 45;
       const scan = scanNumber(src, negative ? p + 1 : p, negative);
-      if (scan.literal === null) return result(scan.reason, scan.errorOffset, false);
-      push(LiteralToken, start, scan.end, scan.literal);
+      if (scan.literal === null) return lexResult(tokens, endOffset, scan.reason, scan.errorOffset, false);
+      tokens.push(token(src, LiteralToken, start, scan.end, scan.literal));
       p = scan.end;
       continue;
     }
@@ -182,22 +173,22 @@ export function lex(src: string): LexResult {
     switch (c) {
       case 34: { // "comment"
         const close = src.indexOf('"', p + 1);
-        if (close < 0) return result('unterminated comment', p, true);
+        if (close < 0) return lexResult(tokens, endOffset, 'unterminated comment', p, true);
         p = close + 1;
         continue;
       }
       case 39: { // 'string'
         const s = scanString(src, p);
-        if (s.end < 0) return result('unterminated string', p, true);
-        push(LiteralToken, start, s.end, { kind: 'string', value: s.value });
+        if (s.end < 0) return lexResult(tokens, endOffset, 'unterminated string', p, true);
+        tokens.push(token(src, LiteralToken, start, s.end, { kind: 'string', value: s.value }));
         p = s.end;
         continue;
       }
       case 36: { // $c
-        if (p + 1 >= len) return result('expected a character after $', p, true);
+        if (p + 1 >= len) return lexResult(tokens, endOffset, 'expected a character after $', p, true);
         const cp = src.codePointAt(p + 1)!;
         p += cp > 0xffff ? 3 : 2;
-        push(LiteralToken, start, p, { kind: 'character', value: cp });
+        tokens.push(token(src, LiteralToken, start, p, { kind: 'character', value: cp }));
         continue;
       }
       case 35: { // # symbols, #( and #[
@@ -205,7 +196,7 @@ export function lex(src: string): LexResult {
         while (src.charCodeAt(q) === 35) q++; // `##foo` is tolerated as `#foo`
         const d = src.charCodeAt(q);
         if (d === 40 || d === 91) {
-          push(d === 40 ? HashParen : HashBracket, start, q + 1, null);
+          tokens.push(token(src, d === 40 ? HashParen : HashBracket, start, q + 1, null));
           stack.push(d === 40 ? Open.LiteralArray : Open.ByteArray);
           stackOffsets.push(start);
           p = q + 1;
@@ -213,8 +204,8 @@ export function lex(src: string): LexResult {
         }
         if (d === 39) {
           const s = scanString(src, q);
-          if (s.end < 0) return result('unterminated string', q, true);
-          push(LiteralToken, start, s.end, { kind: 'symbol', value: s.value });
+          if (s.end < 0) return lexResult(tokens, endOffset, 'unterminated string', q, true);
+          tokens.push(token(src, LiteralToken, start, s.end, { kind: 'symbol', value: s.value }));
           p = s.end;
           continue;
         }
@@ -231,38 +222,38 @@ export function lex(src: string): LexResult {
           while (end < len && isBinaryChar(src.charCodeAt(end))) end++;
         }
         if (end === q) {
-          return result(q >= len ? 'expected a symbol after #' : 'expected a symbol, ( or [ after #', q >= len ? endOffset : q, q >= len);
+          return lexResult(tokens, endOffset, q >= len ? 'expected a symbol after #' : 'expected a symbol, ( or [ after #', q >= len ? endOffset : q, q >= len);
         }
-        push(LiteralToken, start, end, { kind: 'symbol', value: src.slice(q, end) });
+        tokens.push(token(src, LiteralToken, start, end, { kind: 'symbol', value: src.slice(q, end) }));
         p = end;
         continue;
       }
       case 58: // : or :=
-        if (src.charCodeAt(p + 1) === 61) { push(Assign, start, p + 2, null); p += 2; }
-        else { push(Colon, start, p + 1, null); p++; }
+        if (src.charCodeAt(p + 1) === 61) { tokens.push(token(src, Assign, start, p + 2, null)); p += 2; }
+        else { tokens.push(token(src, Colon, start, p + 1, null)); p++; }
         continue;
-      case 94: push(Caret, start, ++p, null); continue;
-      case 46: push(Period, start, ++p, null); continue;
-      case 59: push(Semicolon, start, ++p, null); continue;
-      case 124: push(Bar, start, ++p, null); continue;
+      case 94: tokens.push(token(src, Caret, start, ++p, null)); continue;
+      case 46: tokens.push(token(src, Period, start, ++p, null)); continue;
+      case 59: tokens.push(token(src, Semicolon, start, ++p, null)); continue;
+      case 124: tokens.push(token(src, Bar, start, ++p, null)); continue;
       case 40: case 91: case 123: { // ( [ {
         const kind = c === 123 ? Open.Brace
           : c === 40 ? (inLiteral ? Open.NestedArray : Open.Paren)
           : (inLiteral ? Open.NestedBytes : Open.Block);
-        push(c === 40 ? LParen : c === 91 ? LBracket : LBrace, start, ++p, null);
+        tokens.push(token(src, c === 40 ? LParen : c === 91 ? LBracket : LBrace, start, ++p, null));
         stack.push(kind);
         stackOffsets.push(start);
         continue;
       }
       case 41: case 93: case 125: { // ) ] }
         const ch = String.fromCharCode(c);
-        if (top < 0) return result(`unexpected ${ch}`, p, false);
+        if (top < 0) return lexResult(tokens, endOffset, `unexpected ${ch}`, p, false);
         if (OPEN_CLOSER[top] !== ch) {
-          return result(`expected ${OPEN_CLOSER[top]} to close the ${OPEN_NAME[top]} opened at ${where(stackOffsets[stackOffsets.length - 1])}`, p, false);
+          return lexResult(tokens, endOffset, `expected ${OPEN_CLOSER[top]} to close the ${OPEN_NAME[top]} opened at ${where(src, stackOffsets[stackOffsets.length - 1])}`, p, false);
         }
         stack.pop();
         stackOffsets.pop();
-        push(c === 41 ? RParen : c === 93 ? RBracket : RBrace, start, ++p, null);
+        tokens.push(token(src, c === 41 ? RParen : c === 93 ? RBracket : RBrace, start, ++p, null));
         continue;
       }
     }
@@ -273,19 +264,33 @@ export function lex(src: string): LexResult {
       while (end < len && isBinaryChar(src.charCodeAt(end)) && src.charCodeAt(end) !== 124 &&
         !(src.charCodeAt(end) === 45 && isDigit(src.charCodeAt(end + 1)))) end++;
       const type = end === p + 1 ? (c === 60 ? Lt : c === 62 ? Gt : BinaryOp) : BinaryOp;
-      push(type, start, end, null);
+      tokens.push(token(src, type, start, end, null));
       p = end;
       continue;
     }
 
-    return result(`unexpected character ${describeChar(src, p)}`, p, false);
+    return lexResult(tokens, endOffset, `unexpected character ${describeChar(src, p)}`, p, false);
   }
 
   if (stack.length > 0) {
     const top = stack[stack.length - 1];
-    return result(`expected ${OPEN_CLOSER[top]} to close the ${OPEN_NAME[top]} opened at ${where(stackOffsets[stackOffsets.length - 1])}`, endOffset, true);
+    return lexResult(tokens, endOffset, `expected ${OPEN_CLOSER[top]} to close the ${OPEN_NAME[top]} opened at ${where(src, stackOffsets[stackOffsets.length - 1])}`, endOffset, true);
   }
-  return result('', -1, false);
+  return lexResult(tokens, endOffset, '', -1, false);
+}
+
+function token(src: string, type: TokenType, start: number, end: number, payload: Literal | null): Token {
+  return new Token(type, src.slice(start, end), start, end, payload);
+}
+
+function lexResult(tokens: Token[], endOffset: number, reason: string, offset: number, atEnd: boolean): LexResult {
+  return { tokens, reason, errorOffset: offset, errorAtEnd: atEnd, endOffset };
+}
+
+/** `line:col` of an offset, for messages that name where a bracket was opened. */
+function where(src: string, offset: number): string {
+  const lc = lineColumn(src, offset);
+  return `${lc.line}:${lc.column}`;
 }
 
 /** True when the last token ends an operand, so a following `-` is binary minus. */
