@@ -35,8 +35,7 @@ export function readTonelFile(text: string, fileName: string, packageName?: stri
   let owner: ClassDefinition | ExtensionDefinition;
   if (head.word === 'Class') owner = classFromMap(src, head.map, head.offset, comment, packageName);
   else if (head.word === 'Extension') owner = { kind: 'extension', name: nameFrom(src, head.map, 'extension'), position: src.position(head.offset) };
-  else if (head.word === 'Package') throw src.error(head.offset, 'this is a package.st file: read the package directory with readTonelPackage');
-  else throw src.error(head.offset, `unknown Tonel definition ${head.word}: expected Class or Extension`);
+  else throw src.error(head.offset, 'this is a package.st file: read the package directory with readTonelPackage');
   const defs: Definition[] = [owner];
   i = skipSpace(t, head.end);
   while (i < t.length) {
@@ -155,6 +154,7 @@ function readHeader(src: SourceText, i: number): { word: string; offset: number;
     throw src.error(i, 'expected Class { ... } or Extension { ... } (a Tonel definition)');
   }
   if (m[0] === 'Trait') throw src.error(i, 'traits are not supported: Strata cannot load Trait definitions');
+  if (!['Class', 'Extension', 'Package'].includes(m[0])) throw src.error(i, `unknown Tonel definition ${m[0]}: expected Class { ... } or Extension { ... }`);
   const { map, end } = readStonMap(src, i + m[0].length);
   return { word: m[0], offset: i, map, end };
 }
