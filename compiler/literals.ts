@@ -188,7 +188,7 @@ export function scanNumber(src: string, start: number, negative: boolean): Numbe
       const g = gcd(num, den);
       if (g > 1n) { num /= g; den /= g; }
       literal = { kind: 'scaled', numerator: neg ? -num : num, denominator: den, scale };
-    } else if (den === 1n) {
+    } else if (den === 1n && !isFloat) {
       literal = { kind: 'integer', value: neg ? -num : num };
     } else {
       // A float in another radix, or an integer with a negative exponent (a Fraction in
