@@ -113,7 +113,7 @@ function defaultListDirectory(dir: string): { name: string; isDirectory: boolean
 function completeFile(text: string, cursor: number, sources: CompletionSources): CompletionResult {
   const word = /\S*$/.exec(text.slice(0, cursor))![0];
   const start = cursor - word.length;
-  const dir = word.endsWith('/') ? word : dirname(word);
+  const dir = word.endsWith('/') ? (word.length > 1 ? word.slice(0, -1) : '/') : dirname(word);
   const prefix = word.endsWith('/') ? '' : basename(word);
   const list = (sources.listDirectory ?? defaultListDirectory)(dir === '' ? '.' : dir);
   const lead = word.endsWith('/') ? word : dir === '.' && !word.startsWith('./') ? '' : dir.endsWith('/') ? dir : `${dir}/`;
