@@ -262,6 +262,13 @@ function openedAt(tokens: Token[], index: number, source: string): string {
   return 'opened earlier';
 }
 
+function pragmaOpenedAt(tokens: Token[], index: number, source: string): string {
+  let j = index - 1;
+  while (j > 0 && tokens[j].tokenType !== Lt) j--;
+  const lc = lineColumn(source, tokens[Math.max(j, 0)].startOffset);
+  return `opened at ${lc.line}:${lc.column}`;
+}
+
 function isBinary(token: Token | undefined): boolean {
   return token !== undefined && (token.tokenType === BinaryOp || token.tokenType === Bar ||
     token.tokenType === Lt || token.tokenType === Gt);
@@ -299,7 +306,10 @@ function explainError(e: IRecognitionException, tokens: Token[], endOffset: numb
   const rule = stack[stack.length - 1];
   const noViableAlt = e.name === 'NoViableAltException';
   let reason: string;
-  if (e.name === 'NotAllInputParsedException') reason = expectedStatementEnd(token);
+  if (e.name === 'NotAllInputParsedException') {
+    // After a period only parseExpression stops: it takes a single expression.
+    reason = prev?.tokenType === Period ? 'expected the end of input after the expression' : expectedStatementEnd(token);
+  }
   else switch (rule) {
     case 'unaryExpr':
       reason = noViableAlt ? expectedOperand(prev) : `expected ) to close the parenthesis ${openedAt(tokens, index, source)}`;
@@ -312,7 +322,7 @@ function explainError(e: IRecognitionException, tokens: Token[], endOffset: numb
       reason = atEnd ? 'expected | to end the temporaries' : 'expected a temporary name or | to end the temporaries';
       break;
     case 'pragma':
-      reason = noViableAlt ? 'expected a pragma selector after <' : `expected > to end the pragma`;
+      reason = noViableAlt ? 'expected a pragma selector after <' : `expected > to close the pragma ${pragmaOpenedAt(tokens, index, source)}`;
       break;
     case 'pragmaArg':
       reason = `expected a literal argument after ${prev?.image}`;
@@ -327,7 +337,8 @@ function explainError(e: IRecognitionException, tokens: Token[], endOffset: numb
       reason = atEnd ? `expected ] to close the block ${openedAt(tokens, index, source)}` : expectedStatementEnd(token);
       break;
     case 'brace':
-      reason = `expected . or } to close the brace ${openedAt(tokens, index, source)}`;
+      reason = token.tokenType === Caret ? 'a return (^) is not allowed inside { }'
+        : `expected . or } to close the brace ${openedAt(tokens, index, source)}`;
       break;
     case 'literalArray':
     case 'nestedArray':
