@@ -27,20 +27,6 @@ export interface Token {
 export function tokenize(text: string): Token[] | null {
   const tokens: Token[] = [];
   const n = text.length;
-  const identEnd = (j: number): number => {
-    while (j < n && (isLetter(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)))) j++;
-    return j;
-  };
-  const stringEnd = (open: number): number => {
-    let j = open + 1;
-    for (;;) {
-      const q = text.indexOf("'", j);
-      if (q < 0) return -1;
-      if (text.charCodeAt(q + 1) !== 39) return q + 1;
-      j = q + 2;
-    }
-  };
-  const unquote = (s: string): string => s.slice(1, -1).replace(/''/g, "'");
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -51,7 +37,7 @@ export function tokenize(text: string): Token[] | null {
       if (close < 0) return null;
       i = close + 1;
     } else if (isLetter(c)) {
-      const e = identEnd(i + 1);
+      const e = identEnd(text, i + 1);
       if (text.charCodeAt(e) === 58 && text.charCodeAt(e + 1) !== 61) {
         tokens.push({ kind: 'keyword', value: text.slice(i, e + 1), offset: i });
         i = e + 1;
@@ -60,12 +46,12 @@ export function tokenize(text: string): Token[] | null {
         i = e;
       }
     } else if (c === 39) {
-      const e = stringEnd(i);
+      const e = stringEnd(text, i);
       if (e < 0) return null;
       tokens.push({ kind: 'string', value: unquote(text.slice(i, e)), offset: i });
       i = e;
     } else if (c === 35 && text.charCodeAt(i + 1) === 39) {
-      const e = stringEnd(i + 1);
+      const e = stringEnd(text, i + 1);
       if (e < 0) return null;
       tokens.push({ kind: 'symbol', value: unquote(text.slice(i + 1, e)), offset: i });
       i = e;
@@ -80,7 +66,7 @@ export function tokenize(text: string): Token[] | null {
       tokens.push({ kind: 'symbol', value: text.slice(i + 1, e), offset: i });
       i = e;
     } else if (isDigit(c)) {
-      const e = identEnd(i);
+      const e = identEnd(text, i);
       tokens.push({ kind: 'number', value: text.slice(i, e), offset: i });
       i = e;
     } else if (isBinaryChar(c)) {
@@ -97,6 +83,33 @@ export function tokenize(text: string): Token[] | null {
     }
   }
   return tokens;
+}
+
+function identEnd(text: string, j: number): number {
+  while (j < text.length && (isLetter(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)))) j++;
+  return j;
+}
+
+/** The offset past the string whose opening quote is at `open`, or -1 when it never closes. */
+function stringEnd(text: string, open: number): number {
+  let j = open + 1;
+  for (;;) {
+    const q = text.indexOf("'", j);
+    if (q < 0) return -1;
+    if (text.charCodeAt(q + 1) !== 39) return q + 1;
+    j = q + 2;
+  }
+}
+
+function unquote(s: string): string {
+  return s.slice(1, -1).replace(/''/g, "'");
+}
+
+/** Whether a chunk's text (which starts at a non-blank) holds anything but comments. */
+export function hasCode(text: string): boolean {
+  if (text.charCodeAt(0) !== 34) return text.length > 0;
+  const tokens = tokenize(text);
+  return tokens === null || tokens.length > 0;
 }
 
 /** A string (or symbol) argument with where it is, for errors about its contents. */

@@ -6,7 +6,7 @@
 // into ClassDefinitions; methods for a class the file does not define make an
 // ExtensionDefinition. Leading whitespace is not part of a chunk (Squeak's nextChunk).
 
-import { matchClassDefinition, matchClassInstVars, matchComment, matchCommentStamp, matchMethodsFor, matchReorganize, malformedMethodsFor, tokenize } from './chunk-forms.ts';
+import { hasCode, matchClassDefinition, matchClassInstVars, matchComment, matchCommentStamp, matchMethodsFor, matchReorganize, malformedMethodsFor, tokenize } from './chunk-forms.ts';
 import type { ClassForm, Token } from './chunk-forms.ts';
 import { checkClassDefinition, composedCategory, definitionError, packageAndTag } from './definition-checks.ts';
 import type { ClassDefinition, Definition, MethodDefinition } from './definitions.ts';
@@ -54,8 +54,7 @@ class ChunkFileReader {
     if (!chunk) return null;
     this.pos = chunk.next;
     if (chunk.terminated) return chunk;
-    const tokens = tokenize(chunk.text);
-    if (tokens !== null && tokens.length === 0) return null;
+    if (!hasCode(chunk.text)) return null;
     throw this.src.error(this.src.endOfContent(), `expected ! to end the chunk that starts at ${this.src.where(chunk.start)}`);
   }
 
@@ -147,8 +146,7 @@ class ChunkFileReader {
     for (;;) {
       const chunk = this.next('code');
       if (!chunk || chunk.text === '') return;
-      const tokens = tokenize(chunk.text);
-      if (tokens !== null && tokens.length === 0) continue;
+      if (!hasCode(chunk.text)) continue;
       if (!this.classes.has(className) && !this.extended.has(className)) {
         this.extended.add(className);
         this.defs.push({ kind: 'extension', name: className, position: this.src.position(chunk.start) });
