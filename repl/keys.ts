@@ -43,9 +43,32 @@ const CTRL: Readonly<Record<string, KeyCommand>> = {
   l: 'clearScreen',
 };
 
-/** Control characters other than newlines and tabs are dropped from typed or pasted text. */
-function printable(text: string): string {
-  return text.replace(/\t/g, '    ').replace(/[\u0000-\u001f\u007f]/g, '');
+/** Decodes several characters that arrived at once (a paste, or fast typing over a slow
+ *  link): text is inserted, line breaks are Enter, DEL and BS are Backspace, other control
+ *  characters act as their Ctrl keys, tabs in pasted code become spaces. */
+function decodeText(input: string): KeyAction[] {
+  const actions: KeyAction[] = [];
+  let text = '';
+  const act = (a: KeyAction): void => {
+    if (text !== '') actions.push({ type: 'insert', text });
+    text = '';
+    actions.push(a);
+  };
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i]!;
+    const code = ch.charCodeAt(0);
+    if (ch === '\r' || ch === '\n') {
+      if (ch === '\n' && input[i - 1] === '\r') continue;
+      act({ type: 'enter' });
+    } else if (ch === '\t') text += '    ';
+    else if (code === 0x7f || code === 0x08) act({ type: 'backspace' });
+    else if (code >= 1 && code <= 26) {
+      const type = CTRL[String.fromCharCode(code + 96)];
+      if (type !== undefined) act({ type });
+    } else if (code >= 0x20) text += ch;
+  }
+  if (text !== '') actions.push({ type: 'insert', text });
+  return actions;
 }
 
 export function decodeKey(input: string, key: Key): KeyAction[] {
@@ -64,12 +87,5 @@ export function decodeKey(input: string, key: Key): KeyAction[] {
   if (key.end) return [{ type: 'end' }];
   if (key.escape && input === '') return [{ type: 'escape' }];
   if (input === '' || key.meta) return [];
-  const actions: KeyAction[] = [];
-  const parts = input.split(/\r\n|\r|\n/);
-  parts.forEach((part, i) => {
-    if (i > 0) actions.push({ type: 'enter' });
-    const text = printable(part);
-    if (text !== '') actions.push({ type: 'insert', text });
-  });
-  return actions;
+  return decodeText(input);
 }

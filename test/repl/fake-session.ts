@@ -59,7 +59,7 @@ export class FakeSession implements ReplSession {
   }
 
   private value(expr: string): number | string {
-    const tokens = expr.trim().split(/\s+/);
+    const tokens = expr.replace(/[()]/g, ' ').trim().split(/\s+/);
     const operand = (t: string): number | string => {
       if (/^-?\d+$/.test(t)) return Number(t);
       const v = this.variables.get(t);

@@ -36,5 +36,13 @@ describe('key decoding', () => {
     ]);
     expect(decodeKey('a\tb\u0007', none)).toEqual([{ type: 'insert', text: 'a    b' }]);
     expect(decodeKey('x', k({ meta: true }))).toEqual([]);
+    expect(decodeKey('ab\x7fc\x15d\r\n', none)).toEqual([
+      { type: 'insert', text: 'ab' },
+      { type: 'backspace' },
+      { type: 'insert', text: 'c' },
+      { type: 'killToLineStart' },
+      { type: 'insert', text: 'd' },
+      { type: 'enter' },
+    ]);
   });
 });
