@@ -23,16 +23,25 @@
 // found) is strong; the indexable slots are not traced, and after marking those whose
 // referent in old space died become nil.
 
-import {
-  BIG_MARKER, CLASS_INDEX_MASK, FORMAT_MASK, FORMAT_SHIFT, Format, MARK_BIT, PINNED_BIT,
-  REMEMBERED_BIT, SLOTS_BIG, SLOTS_MASK, SLOTS_SHIFT, isPointersFormat, slotCountOf,
-} from './layout.ts';
-import { CARD_SHIFT } from './heap.ts';
+import * as layout from './layout.ts';
+import * as heapModule from './heap.ts';
 import type { Heap } from './heap.ts';
 import { ClassSlot, instSizeOf } from './class-layout.ts';
 import { Special } from './special.ts';
-import { pointerSlots, scavenge } from './scavenger.ts';
+import * as scavenger from './scavenger.ts';
 import type { ScavengeStats } from './scavenger.ts';
+
+// Module-local copies of what the loops use (see the note in vm/scavenger.ts).
+const {
+  BIG_MARKER, CLASS_INDEX_MASK, FORMAT_MASK, FORMAT_SHIFT, MARK_BIT, PINNED_BIT, REMEMBERED_BIT,
+  SLOTS_BIG, SLOTS_MASK, SLOTS_SHIFT, isPointersFormat, slotCountOf,
+} = layout;
+const { CARD_SHIFT } = heapModule;
+const { pointerSlots, scavenge } = scavenger;
+const FIXED = layout.Format.FIXED;
+const WEAK = layout.Format.WEAK;
+const WORDS = layout.Format.WORDS;
+const COMPILED_METHOD = layout.Format.COMPILED_METHOD;
 
 export interface FullGCStats {
   /** The scavenge that emptied the nursery first. */
@@ -73,7 +82,7 @@ export function writeFiller(words: Uint32Array, start: number, end: number): voi
       slots = (gap - 16) >>> 2;
       if (slots < SLOTS_BIG) {
         // Too big for a plain header, too small for a canonical big one: split off 8 bytes.
-        words[w] = (Format.WORDS << FORMAT_SHIFT) >>> 0;
+        words[w] = (WORDS << FORMAT_SHIFT) >>> 0;
         words[w + 1] = 0;
         start += 8;
         continue;
@@ -82,7 +91,7 @@ export function writeFiller(words: Uint32Array, start: number, end: number): voi
       words[w + 1] = BIG_MARKER;
       w += 2;
     }
-    words[w] = (Format.WORDS << FORMAT_SHIFT) >>> 0;
+    words[w] = (WORDS << FORMAT_SHIFT) >>> 0;
     words[w + 1] = (Math.min(slots, SLOTS_BIG) << SLOTS_SHIFT) >>> 0;
     return;
   }
@@ -151,14 +160,16 @@ class MarkCompact {
     this.setBits((first - this.oldStart) >>> 3, (end - this.oldStart) >>> 3);
     if ((h0 & PINNED_BIT) !== 0) this.pinned.push(v);
     const format = (h0 >>> FORMAT_SHIFT) & FORMAT_MASK;
-    if ((format >= Format.FIXED && format <= Format.WEAK) || format >= Format.COMPILED_METHOD) {
-      if (this.sp === this.stack.length) {
-        const bigger = new Uint32Array(this.stack.length * 2);
-        bigger.set(this.stack);
-        this.stack = bigger;
-      }
+    if ((format >= FIXED && format <= WEAK) || format >= COMPILED_METHOD) {
+      if (this.sp === this.stack.length) this.growStack();
       this.stack[this.sp++] = v;
     }
+  }
+
+  growStack(): void {
+    const bigger = new Uint32Array(this.stack.length * 2);
+    bigger.set(this.stack);
+    this.stack = bigger;
   }
 
   /** Sets bitmap bits [g0, g1). */
@@ -172,6 +183,11 @@ class MarkCompact {
       bitmap[b0] |= m0 & m1;
       return;
     }
+    this.setBitsAcross(b0, b1, m0, m1);
+  }
+
+  setBitsAcross(b0: number, b1: number, m0: number, m1: number): void {
+    const bitmap = this.bitmap;
     bitmap[b0] |= m0;
     if (b1 > b0 + 1) bitmap.fill(0xffffffff, b0 + 1, b1);
     bitmap[b1] |= m1;
@@ -185,7 +201,7 @@ class MarkCompact {
     const n = slotsAt(words, w);
     const body = w + 2;
     let k: number;
-    if (((h0 >>> FORMAT_SHIFT) & FORMAT_MASK) === Format.WEAK) {
+    if (((h0 >>> FORMAT_SHIFT) & FORMAT_MASK) === WEAK) {
       k = weakFixedSlots(words, this.classTable, h0 & CLASS_INDEX_MASK, n);
       this.weak.push(v);
     } else {
@@ -374,7 +390,14 @@ class MarkCompact {
         pinnedIndex++;
         nextPinned = pinnedIndex < pinned.length ? pinned[pinnedIndex] : -1;
       } else {
-        if (free !== p) words.copyWithin(free >>> 2, p >>> 2, end >>> 2);
+        if (free !== p) {
+          const dst = free >>> 2;
+          const src = p >>> 2;
+          const total = (end - p) >>> 2;
+          // Small objects: a plain loop beats copyWithin's call overhead.
+          if (total <= 16) for (let i = 0; i < total; i++) words[dst + i] = words[src + i];
+          else words.copyWithin(dst, src, src + total);
+        }
         free += end - p;
       }
       scanned = end;

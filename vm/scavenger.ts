@@ -16,12 +16,21 @@
 // survivors really do not fit does the scavenge throw OutOfMemoryError, leaving the heap
 // unusable (there is no way to undo half a scavenge).
 
-import {
-  BIG_MARKER, FORMAT_MASK, FORMAT_SHIFT, FORWARDED_BIT, Format, REMEMBERED_BIT, SLOTS_BIG,
-  SLOTS_MASK, SLOTS_SHIFT,
-} from './layout.ts';
-import { CARD_SHIFT, NURSERY_START, OutOfMemoryError } from './heap.ts';
+import * as layout from './layout.ts';
+import * as heapModule from './heap.ts';
+import { NURSERY_START, OutOfMemoryError } from './heap.ts';
 import type { Heap } from './heap.ts';
+
+// Module-local copies of the constants the loops use: some loaders (vitest's, tsx's
+// CommonJS mode) compile imported bindings to property getters, which cost 10x in a hot loop.
+const {
+  BIG_MARKER, FORMAT_MASK, FORMAT_SHIFT, FORWARDED_BIT, REMEMBERED_BIT, SLOTS_BIG, SLOTS_MASK,
+  SLOTS_SHIFT,
+} = layout;
+const { CARD_SHIFT } = heapModule;
+const FIXED = layout.Format.FIXED;
+const WEAK = layout.Format.WEAK;
+const COMPILED_METHOD = layout.Format.COMPILED_METHOD;
 
 export interface ScavengeStats {
   /** Nursery bytes in use before the scavenge. */
@@ -44,8 +53,8 @@ export interface ScavengeStats {
  */
 export function pointerSlots(words: Uint32Array, h0: number, body: number, slots: number): number {
   const format = (h0 >>> FORMAT_SHIFT) & FORMAT_MASK;
-  if (format >= Format.FIXED && format <= Format.WEAK) return slots;
-  if (format >= Format.COMPILED_METHOD) {
+  if (format >= FIXED && format <= WEAK) return slots;
+  if (format >= COMPILED_METHOD) {
     const k = 2 + ((words[body] >>> 1) & 0xffff);
     return k < slots ? k : slots;
   }
