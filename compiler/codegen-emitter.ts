@@ -104,7 +104,7 @@ export class Emitter {
 
   endClosure(at: number): void {
     const size = this.code.length - (at + 6);
-    if (size > 0xffff) this.fail('method too large', this.span);
+    if (size > 0xffff) this.fail('method too large', this.sourceMap.get(at)!);
     this.code[at + 4] = size & 0xff;
     this.code[at + 5] = size >> 8;
   }
@@ -143,7 +143,7 @@ export class Emitter {
   /** Points the forward jump written at `label` at the current pc. */
   patch(label: number): void {
     const offset = this.code.length - (label + 3);
-    if (offset > 0x7fff) this.fail('method too large', this.span);
+    if (offset > 0x7fff) this.fail('method too large', this.sourceMap.get(label)!);
     this.code[label + 1] = offset & 0xff;
     this.code[label + 2] = (offset >> 8) & 0xff;
   }
