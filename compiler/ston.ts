@@ -21,10 +21,6 @@ export interface StonEntry {
   offset: number;
 }
 
-export function isStonMap(v: StonValue): v is StonMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Reads the map whose `{` is at (or after whitespace from) `i`; answers it and the offset
  *  just past its `}`. */
 export function readStonMap(src: SourceText, i: number): { map: StonMap; end: number } {

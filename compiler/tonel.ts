@@ -242,9 +242,9 @@ function readMethod(src: SourceText, i: number, owner: string): { method: Method
     category = stringEntry(src, map, 'category') ?? '';
     i = skipSpace(t, end);
   }
-  const lineEnd = t.indexOf('\n', i) < 0 ? t.length : t.indexOf('\n', i);
+  const newline = t.indexOf('\n', i);
   const arrows = t.indexOf('>>', i);
-  if (arrows < 0 || arrows > lineEnd) {
+  if (arrows < 0 || (newline >= 0 && arrows > newline)) {
     throw src.error(i, 'expected a method definition (Foo >> selector [ ... ]) or its { #category : ... } metadata');
   }
   const receiver = t.slice(i, arrows).trim();
