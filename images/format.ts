@@ -37,6 +37,8 @@
 // no freedom, so a corrupted size or offset is caught by the structure checks before the
 // reader allocates anything, and the same heap state always gives the same bytes.
 
+import { NURSERY_START } from '../vm/heap.ts';
+
 /** Layout version written into every image; bump it when anything in this file changes. */
 export const FORMAT_VERSION = 1;
 export const MAGIC = Uint8Array.of(0x53, 0x54, 0x52, 0x41, 0x54, 0x41, 0x89, 0x0a);
@@ -244,7 +246,9 @@ export function decodeHeader(head: Uint8Array, fileSize: number, file: string): 
   const nurseryEnd = u32(Field.nurseryEnd);
   const parentSha256 = head.slice(Field.parentSha256, Field.parentSha256 + 32);
 
-  if (nurseryEnd < 16 || nurseryEnd % 8 !== 0) throw bad(file, `nursery end ${nurseryEnd} is not a multiple of 8 above 8`);
+  if (nurseryEnd < NURSERY_START || nurseryEnd % 8 !== 0) {
+    throw bad(file, `nursery end ${nurseryEnd} is not a multiple of 8 from ${NURSERY_START} up`);
+  }
   const segments: SegmentEntry[] = [];
   let heapAt = nurseryEnd;
   let fileAt = headerBytes;
@@ -318,8 +322,9 @@ function describeForeign(head: Uint8Array): string {
     }
   }
   const sample = head.subarray(0, Math.min(head.length, 64));
-  const text = sample.every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 0xc0 || (b >= 0x80 && b < 0xc0));
-  if (text && !sample.some((b) => b === 0)) {
+  // Text: no control characters other than tab, newline and carriage return (bytes of
+  // 0x80 and up are allowed: UTF-8 and Latin-1 text).
+  if (sample.every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b !== 127))) {
     return 'this looks like a text file, not a Strata image (bad magic)';
   }
   return 'bad magic: the file does not start with the Strata image signature';
