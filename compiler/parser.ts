@@ -378,13 +378,27 @@ function analyze(source: string, rule: EntryRule): { cst: CstNode | null; failur
   return { cst: lexFailure === null ? cst : null, failure: lexFailure };
 }
 
+/**
+ * analyze, with a JS stack overflow (possible only when the caller is already deep,
+ * since MAX_NESTING bounds our own recursion) reported as a CompileError.
+ */
+function guarded(source: string, rule: EntryRule): { cst: CstNode | null; failure: Failure | null } {
+  try {
+    return analyze(source, rule);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return { cst: null, failure: { reason: 'expression nested too deeply', offset: 0, atEnd: false } };
+  }
+}
+
 function build<T>(source: string, rule: EntryRule, file: string, make: (cst: CstNode) => T): T {
-  const { cst, failure } = analyze(source, rule);
+  const { cst, failure } = guarded(source, rule);
   if (failure !== null || cst === null) throw new CompileError(failure!.reason, source, failure!.offset, file);
   try {
     return make(cst);
   } catch (e) {
     if (e instanceof AstError) throw new CompileError(e.reason, source, e.offset, file);
+    if (e instanceof RangeError) throw new CompileError('expression nested too deeply', source, 0, file);
     throw e;
   }
 }
@@ -410,6 +424,6 @@ export function parseExpression(source: string, opts?: ParseOptions): Expr {
  * before its end, or none at all, is complete.
  */
 export function isIncomplete(source: string): boolean {
-  const { failure } = analyze(source, 'doit');
+  const { failure } = guarded(source, 'doit');
   return failure !== null && failure.atEnd;
 }

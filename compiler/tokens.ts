@@ -74,6 +74,14 @@ export class Token implements IToken {
 /** What an open bracket is; decides the closing character, its name and the lexer mode. */
 const enum Open { Paren, Block, Brace, LiteralArray, NestedArray, ByteArray, NestedBytes }
 
+/**
+ * Brackets are the only source of recursion in the grammar, so bounding their nesting
+ * bounds the parser's JS stack use (chevrotain overflows the default stack at roughly
+ * 450 nested blocks; real code stays far below this).
+ */
+export const MAX_NESTING = 128;
+const TOO_DEEP = `brackets nested more than ${MAX_NESTING} deep`;
+
 const OPEN_CLOSER = [')', ']', '}', ')', ')', ']', ']'];
 const OPEN_NAME = ['parenthesis', 'block', 'brace', 'literal array', 'literal array', 'byte array', 'byte array'];
 
@@ -197,6 +205,7 @@ export function lex(src: string): LexResult {
         const d = src.charCodeAt(q);
         if (d === 40 || d === 91) {
           tokens.push(token(src, d === 40 ? HashParen : HashBracket, start, q + 1, null));
+          if (stack.length >= MAX_NESTING) return lexResult(tokens, endOffset, TOO_DEEP, start, false);
           stack.push(d === 40 ? Open.LiteralArray : Open.ByteArray);
           stackOffsets.push(start);
           p = q + 1;
@@ -240,6 +249,7 @@ export function lex(src: string): LexResult {
         const kind = c === 123 ? Open.Brace
           : c === 40 ? (inLiteral ? Open.NestedArray : Open.Paren)
           : (inLiteral ? Open.NestedBytes : Open.Block);
+        if (stack.length >= MAX_NESTING) return lexResult(tokens, endOffset, TOO_DEEP, start, false);
         tokens.push(token(src, c === 40 ? LParen : c === 91 ? LBracket : LBrace, start, ++p, null));
         stack.push(kind);
         stackOffsets.push(start);
