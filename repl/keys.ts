@@ -45,10 +45,13 @@ const CTRL: Readonly<Record<string, KeyCommand>> = {
 
 /** Decodes several characters that arrived at once (a paste, or fast typing over a slow
  *  link): text is inserted, line breaks are Enter, DEL and BS are Backspace, other control
- *  characters act as their Ctrl keys, tabs in pasted code become spaces. */
+ *  characters act as their Ctrl keys; tabs complete, except in a multi-line paste where they
+ *  are indentation and become spaces. */
 function decodeText(input: string): KeyAction[] {
   const actions: KeyAction[] = [];
   let text = '';
+  // Several lines at once are a paste: a tab in it is indentation, not completion.
+  const pasted = /[\r\n]/.test(input);
   const act = (a: KeyAction): void => {
     if (text !== '') actions.push({ type: 'insert', text });
     text = '';
@@ -60,7 +63,10 @@ function decodeText(input: string): KeyAction[] {
     if (ch === '\r' || ch === '\n') {
       if (ch === '\n' && input[i - 1] === '\r') continue;
       act({ type: 'enter' });
-    } else if (ch === '\t') text += '    ';
+    } else if (ch === '\t') {
+      if (pasted) text += '    ';
+      else act({ type: 'tab' });
+    }
     else if (code === 0x7f || code === 0x08) act({ type: 'backspace' });
     else if (code >= 1 && code <= 26) {
       const type = CTRL[String.fromCharCode(code + 96)];

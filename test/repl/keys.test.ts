@@ -34,7 +34,8 @@ describe('key decoding', () => {
       { type: 'enter' },
       { type: 'insert', text: 'y := 4' },
     ]);
-    expect(decodeKey('a\tb\u0007', none)).toEqual([{ type: 'insert', text: 'a    b' }]);
+    expect(decodeKey('a\tb\u0007\r', none)).toEqual([{ type: 'insert', text: 'a    b' }, { type: 'enter' }]);
+    expect(decodeKey('Tran\t', none)).toEqual([{ type: 'insert', text: 'Tran' }, { type: 'tab' }]);
     expect(decodeKey('x', k({ meta: true }))).toEqual([]);
     expect(decodeKey('ab\x7fc\x15d\r\n', none)).toEqual([
       { type: 'insert', text: 'ab' },
