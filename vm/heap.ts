@@ -88,6 +88,12 @@ export class Heap {
   gcRequested: boolean;
   /** Extra roots the GC updates in place (oops held by JS code across a safe point). */
   readonly roots: number[];
+  /**
+   * oldTop as the last GC left it. Objects above it were born in old space since (big ones,
+   * nursery overflow) and the next scavenge scans them like its survivors, so the stores
+   * that initialize them (nil fill, copies) need no barrier.
+   */
+  lastGCTop: number;
 
   constructor(buffer: ArrayBuffer, nurseryEnd: number, savedEnd: number, maxBytes: number) {
     this.buffer = buffer;
@@ -108,6 +114,7 @@ export class Heap {
     this.hashSeed = 0x2545f491;
     this.gcRequested = false;
     this.roots = [];
+    this.lastGCTop = savedEnd;
   }
 
   /** A new, empty heap. */
@@ -160,12 +167,6 @@ export class Heap {
     } else {
       if (size < BIG_OBJECT_BYTES) this.gcRequested = true;
       p = this.allocateOld(size);
-      const oop = this.initObject(p, classIndex, format, slots);
-      // While nil itself is still young (bootstrap), an old object's nil-filled slots point
-      // into the nursery without passing the barrier: remember it so the scavenger updates them.
-      if (this.nilOop !== 0 && this.nilOop < this.nurseryEnd && slots > 0
-        && format >= Format.FIXED && format <= Format.WEAK) this.remember(oop);
-      return oop;
     }
     return this.initObject(p, classIndex, format, slots);
   }

@@ -293,6 +293,7 @@ export function fullGC(heap: Heap): FullGCStats {
   const compactor = new Compactor(marker);
   compactor.updateRoots();
   const objectsFreed = compactor.compact();
+  heap.lastGCTop = heap.oldTop;
   return {
     scavenge: scavengeStats,
     bytesBefore,

@@ -1,10 +1,12 @@
 // The nursery scavenger. Every live nursery object is copied ("tenured") to the top of old
 // space on its first survival; there are no survivor semispaces (see docs/design.md).
 //
-// Roots: heap.specialObjects, heap.nilOop, the entries of heap.roots (updated in place) and the
-// remembered set (older objects that may point at nursery objects). Copies are scanned
-// Cheney-style: the newly tenured range [oldTop at start, allocation top) is itself the queue,
-// so the scan needs no stack and no per-object JS allocation.
+// Roots: heap.specialObjects, heap.nilOop, the entries of heap.roots (updated in place), the
+// remembered set (older objects that may point at nursery objects), and the objects born in
+// old space since the last GC ([heap.lastGCTop, oldTop): big objects and nursery overflow),
+// which are young in all but address. Copies go right after them, and the whole range
+// [lastGCTop, allocation top) is scanned Cheney-style: it is its own queue, so the scan needs
+// no stack and no per-object JS allocation.
 //
 // Forwarding: a copied nursery object gets FORWARDED_BIT in header word 0 and its new oop in
 // word 1 (a big object's slot count stays readable in its prefix). The nursery is abandoned
@@ -196,6 +198,7 @@ export function scavenge(heap: Heap): ScavengeStats {
   const rememberedBefore = heap.remembered.length;
   reserveOld(heap, nurseryBytes);
   const start = heap.oldTop;
+  const bornOld = Math.min(Math.max(heap.lastGCTop, heap.savedEnd), start);
   const s = new Scavenger(heap);
 
   heap.specialObjects = s.root(heap.specialObjects);
@@ -203,9 +206,10 @@ export function scavenge(heap: Heap): ScavengeStats {
   const roots = heap.roots;
   for (let i = 0; i < roots.length; i++) roots[i] = s.root(roots[i]);
   scanRemembered(heap, s);
-  s.scanFrom(start);
+  s.scanFrom(bornOld);
 
   heap.oldTop = s.top;
+  heap.lastGCTop = s.top;
   heap.nurseryTop = NURSERY_START;
   heap.gcRequested = false;
   return {

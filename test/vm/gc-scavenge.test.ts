@@ -15,6 +15,10 @@ function same(heap: Heap, before: unknown): boolean {
   return equal(snapshot(heap, [heap.specialObjects, ...heap.roots]), before);
 }
 
+function text(heap: Heap, oop: number): string {
+  return new TextDecoder().decode(heap.bytesOf(oop));
+}
+
 function snap(heap: Heap): unknown {
   return snapshot(heap, [heap.specialObjects, ...heap.roots]);
 }
@@ -127,6 +131,21 @@ describe('scavenge', () => {
     expect(heap.words[big >>> 2] & REMEMBERED_BIT).toBe(0);
     expect(heap.fetch(big, n - 1)).toBe(characterOop(97));
     expect(same(heap, before)).toBe(true);
+  });
+
+  it('scans objects born in old space since the last GC, even when filled without the barrier', () => {
+    const heap = makeHeap({ nurseryBytes: 4096 });
+    scavenge(heap);
+    const young = newString(heap, 'young');
+    let overflow = 0;
+    while (!heap.gcRequested) overflow = newEmptyArray(heap, 4);
+    expect(overflow).toBeGreaterThanOrEqual(heap.savedEnd);
+    heap.roots.push(overflow);
+    heap.words[(overflow >>> 2) + 2] = young; // a raw copy: no barrier, not remembered
+    expect(heap.remembered).toEqual([]);
+    scavenge(heap);
+    expect(heap.lastGCTop).toBe(heap.oldTop);
+    expect(text(heap, heap.fetch(overflow, 0))).toBe('young');
   });
 
   it('treats weak slots strongly', () => {
