@@ -16,7 +16,6 @@ import type { KeyAction } from '../keys.ts';
 import { decodeKey } from '../keys.ts';
 import * as ed from '../line-editor.ts';
 import type { EditorState } from '../line-editor.ts';
-import type { LogStyle } from '../log.ts';
 import { echoInput } from '../log.ts';
 import { runInput } from '../run-input.ts';
 import type { ReplSession } from '../session.ts';
@@ -24,6 +23,7 @@ import { BusyLine } from './BusyLine.tsx';
 import { OutputLog } from './OutputLog.tsx';
 import type { LogItem } from './OutputLog.tsx';
 import { PromptView } from './PromptView.tsx';
+import { useOutput } from './use-output.ts';
 
 export interface AppProps {
   readonly session: ReplSession;
@@ -44,15 +44,12 @@ const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H';
 export function App({ session, history, banner = [], busyDelayMs = 1000, completionSources, onExit }: AppProps) {
   const { exit } = useApp();
   const { write } = useStdout();
-  const nextId = useRef(0);
-  const [log, setLog] = useState<LogItem[]>(() => banner.map((text) => ({ id: nextId.current++, style: 'info' as const, text })));
+  const { log, partial, print: append, endLine } = useOutput(session, banner);
   const editorRef = useRef<EditorState>(ed.createEditor(history.entries()));
   const [editor, setEditorState] = useState(editorRef.current);
   const busyRef = useRef<number | null>(null);
   const [busySince, setBusySince] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
-  const partialRef = useRef('');
-  const [partial, setPartial] = useState('');
   const exitArmed = useRef(false);
   const exited = useRef(false);
   /** Keys typed while an evaluation runs, replayed when it ends. */
@@ -64,34 +61,6 @@ export function App({ session, history, banner = [], busyDelayMs = 1000, complet
     editorRef.current = next;
     setEditorState(next);
   }, []);
-
-  const append = useCallback((style: LogStyle, text: string) => {
-    const items = text.split('\n').map((t) => ({ id: nextId.current++, style, text: t }));
-    setLog((prev) => [...prev, ...items]);
-  }, []);
-
-  const setPartialLine = useCallback((text: string) => {
-    partialRef.current = text;
-    setPartial(text);
-  }, []);
-
-  /** Moves an unfinished transcript line into the log, so what follows starts on its own line. */
-  const flushPartial = useCallback(() => {
-    if (partialRef.current === '') return;
-    append('transcript', partialRef.current);
-    setPartialLine('');
-  }, [append, setPartialLine]);
-
-  useEffect(
-    () =>
-      session.onTranscript((text) => {
-        const lines = (partialRef.current + text).split('\n');
-        const rest = lines.pop()!;
-        if (lines.length > 0) append('transcript', lines.join('\n'));
-        setPartialLine(rest);
-      }),
-    [session, append, setPartialLine],
-  );
 
   useEffect(() => {
     if (busySince === null) return;
@@ -128,12 +97,8 @@ export function App({ session, history, banner = [], busyDelayMs = 1000, complet
       busyRef.current = started;
       setBusySince(started);
       setNow(started);
-      const print = (style: LogStyle, t: string): void => {
-        flushPartial();
-        append(style, t);
-      };
-      void runInput(text, session, print).then((outcome) => {
-        flushPartial();
+      void runInput(text, session, append).then((outcome) => {
+        endLine();
         busyRef.current = null;
         setBusySince(null);
         if (outcome.next === 'exit') {
@@ -145,7 +110,7 @@ export function App({ session, history, banner = [], busyDelayMs = 1000, complet
         for (const a of pending) handleActionRef.current(a);
       });
     },
-    [append, history, reportHistoryProblem, setEditor, flushPartial, session, leave],
+    [append, history, reportHistoryProblem, setEditor, endLine, session, leave],
   );
 
   const handleAction = useCallback(

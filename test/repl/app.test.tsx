@@ -63,8 +63,8 @@ describe('the interactive REPL', () => {
     await sleep(20);
     await t.type('3 + 4', ENTER);
     await t.until((s) => s.includes('st> 3 + 4\n7\n'), 'the result');
-    expect(t.screen()).toContain('Strata test');
-    expect(promptOf(t.screen())).toBe('st>');
+    await t.until((s) => s.includes('Strata test'), JSON.stringify('Strata test'));
+    await t.until((s) => promptOf(s) === 'st>', `prompt ${JSON.stringify('st>')}`);
     await t.type('x := 5', ENTER, 'x * 2', ENTER);
     await t.until((s) => s.includes('\n10\n'), 'the workspace variable');
   });
@@ -73,7 +73,7 @@ describe('the interactive REPL', () => {
     const t = start();
     await sleep(20);
     await t.type('(3 +', ENTER);
-    expect(t.screen()).toContain('st> (3 +\n...');
+    await t.until((s) => s.includes('st> (3 +\n...'), JSON.stringify('st> (3 +\n...'));
     expect(t.session.calls).toEqual([]);
     await t.type(' 4)', ENTER);
     await t.until((s) => s.includes('st> (3 +\n...  4)\n7'), 'the result');
@@ -98,13 +98,13 @@ describe('the interactive REPL', () => {
     await t.type('(2 +', ENTER, '2)', ENTER);
     await t.until((s) => s.includes('\n4\n'), 'second');
     await t.type(UP);
-    expect(promptOf(t.screen())).toBe('st> (2 +\n... 2)');
+    await t.until((s) => promptOf(s) === 'st> (2 +\n... 2)', `prompt ${JSON.stringify('st> (2 +\n... 2)')}`);
     await t.type(UP, UP);
-    expect(promptOf(t.screen())).toBe('st> 1 + 1');
+    await t.until((s) => promptOf(s) === 'st> 1 + 1', `prompt ${JSON.stringify('st> 1 + 1')}`);
     await t.type(DOWN);
-    expect(promptOf(t.screen())).toBe('st> (2 +\n... 2)');
+    await t.until((s) => promptOf(s) === 'st> (2 +\n... 2)', `prompt ${JSON.stringify('st> (2 +\n... 2)')}`);
     await t.type(DOWN, DOWN, 'draft');
-    expect(promptOf(t.screen())).toBe('st> draft');
+    await t.until((s) => promptOf(s) === 'st> draft', `prompt ${JSON.stringify('st> draft')}`);
     expect(readFileSync(file, 'utf8')).toBe('1 + 1\n(2 +\\n2)\n');
   });
 
@@ -112,13 +112,13 @@ describe('the interactive REPL', () => {
     const t = start();
     await sleep(20);
     await t.type('Tran', TAB);
-    expect(promptOf(t.screen())).toBe('st> Transcript');
+    await t.until((s) => promptOf(s) === 'st> Transcript', `prompt ${JSON.stringify('st> Transcript')}`);
     await t.type(' pr', TAB);
-    expect(t.screen()).toContain('st> Transcript print\nprintNl  printOn:  printString');
+    await t.until((s) => s.includes('st> Transcript print\nprintNl  printOn:  printString'), JSON.stringify('st> Transcript print\nprintNl  printOn:  printString'));
     await t.type(TAB, TAB);
-    expect(promptOf(t.screen()).split('\n')[0]).toBe('st> Transcript printOn:');
+    await t.until((s) => promptOf(s).split('\n')[0] === 'st> Transcript printOn:', `first line ${JSON.stringify('st> Transcript printOn:')}`);
     await t.type('\x15.he', TAB);
-    expect(promptOf(t.screen())).toBe('st> .help');
+    await t.until((s) => promptOf(s) === 'st> .help', `prompt ${JSON.stringify('st> .help')}`);
   });
 
   it('prints errors with their trace and stays alive', async () => {
@@ -126,7 +126,7 @@ describe('the interactive REPL', () => {
     await sleep(20);
     await t.type('nil foo', ENTER);
     await t.until((s) => s.includes('UndefinedObject>>DoIt'), 'the trace');
-    expect(t.screen()).toContain('st> nil foo\nMessageNotUnderstood: UndefinedObject>>foo\n  UndefinedObject(Object)>>doesNotUnderstand: #foo\n  UndefinedObject>>DoIt\n');
+    await t.until((s) => s.includes('st> nil foo\nMessageNotUnderstood: UndefinedObject>>foo\n  UndefinedObject(Object)>>doesNotUnderstand: #foo\n  UndefinedObject>>DoIt\n'), JSON.stringify('st> nil foo\nMessageNotUnderstood: UndefinedObject>>foo\n  UndefinedObject(Object)>>doesNotUnderstand: #foo\n  UndefinedObject>>DoIt\n'));
     await t.type('1 + 2', ENTER);
     await t.until((s) => s.includes('\n3\n'), 'the next result');
     await t.type('.browse Nope', ENTER);
@@ -175,10 +175,10 @@ describe('the interactive REPL', () => {
     const t = start();
     await sleep(20);
     await t.type('3 +', CTRL_C);
-    expect(t.screen()).toContain('st> 3 +^C');
-    expect(promptOf(t.screen())).toBe('st>');
+    await t.until((s) => s.includes('st> 3 +^C'), JSON.stringify('st> 3 +^C'));
+    await t.until((s) => promptOf(s) === 'st>', `prompt ${JSON.stringify('st>')}`);
     await t.type(CTRL_C);
-    expect(t.screen()).toContain('(To exit, press Ctrl-C again or Ctrl-D or type .exit)');
+    await t.until((s) => s.includes('(To exit, press Ctrl-C again or Ctrl-D or type .exit)'), JSON.stringify('(To exit, press Ctrl-C again or Ctrl-D or type .exit)'));
     expect(t.exits()).toBe(0);
     await t.type(CTRL_C);
     expect(t.exits()).toBe(1);
@@ -188,7 +188,7 @@ describe('the interactive REPL', () => {
     const t = start();
     await sleep(20);
     await t.type('ab', '\x1b[D', CTRL_D);
-    expect(promptOf(t.screen())).toBe('st> a');
+    await t.until((s) => promptOf(s) === 'st> a', `prompt ${JSON.stringify('st> a')}`);
     expect(t.exits()).toBe(0);
     await t.type('\x15', CTRL_D);
     expect(t.exits()).toBe(1);
