@@ -44,9 +44,9 @@ interface ExpressionCtx {
 interface StatementCtx extends ExpressionCtx { Caret?: Tokens }
 interface CascadeMessageCtx { Identifier?: Tokens; BinarySelector?: Tokens; unaryExpr?: Nodes; Keyword?: Tokens; binaryExpr?: Nodes }
 interface BinaryExprCtx { unaryExpr: Nodes; BinarySelector?: Tokens }
-/** A primary (one of its alternatives' keys) then unary selectors, also under Identifier. */
+/** A primary (one of its alternatives' keys) then unary selectors under Identifier. */
 interface UnaryExprCtx {
-  Identifier?: Tokens; Literal?: Tokens; block?: Nodes; LParen?: Tokens; RParen?: Tokens; expression?: Nodes;
+  Variable?: Tokens; Identifier?: Tokens; Literal?: Tokens; block?: Nodes; LParen?: Tokens; RParen?: Tokens; expression?: Nodes;
   brace?: Nodes; literalArray?: Nodes; byteArray?: Nodes;
 }
 interface BlockCtx { LBracket: Tokens; RBracket: Tokens; blockParams?: Nodes; temporaries?: Nodes; statements: Nodes }
@@ -174,7 +174,7 @@ export class AstBuilder {
       result = message(result, selector, args, keywords[0].startOffset, end(keywords[keywords.length - 1]), result.start);
     }
     if (c.cascadeMessage !== undefined) {
-      if (c.Keyword === undefined && c.BinarySelector === undefined && unarySelectorsFrom(ctx<UnaryExprCtx>(c.unaryExpr[0])) < 0) {
+      if (c.Keyword === undefined && c.BinarySelector === undefined && ctx<UnaryExprCtx>(c.unaryExpr[0]).Identifier === undefined) {
         throw new AstError('a cascade must follow a message send', c.Semicolon![0].startOffset);
       }
       const first = result as MessageNode;
@@ -227,10 +227,9 @@ export class AstBuilder {
   unaryExpr(node: CstNode): Expr {
     const c = ctx<UnaryExprCtx>(node);
     let result = this.primary(c);
-    const from = unarySelectorsFrom(c);
-    if (from >= 0) {
-      const selectors = c.Identifier!;
-      for (let i = from; i < selectors.length; i++) {
+    const selectors = c.Identifier;
+    if (selectors !== undefined) {
+      for (let i = 0; i < selectors.length; i++) {
         const s = selectors[i];
         result = message(result, s.image, [], s.startOffset, end(s), result.start);
       }
@@ -239,7 +238,7 @@ export class AstBuilder {
   }
 
   primary(c: UnaryExprCtx): Expr {
-    if (isVariablePrimary(c)) return variable(c.Identifier![0]);
+    if (c.Variable !== undefined) return variable(c.Variable[0]);
     if (c.Literal !== undefined) {
       const t = c.Literal[0];
       return { type: 'literal', value: t.payload!, start: t.startOffset, end: t.endOffset + 1 };
@@ -309,20 +308,6 @@ function literalNode(value: Literal, node: CstNode): LiteralNode {
   const open = c.HashParen?.[0] ?? c.HashBracket![0];
   const close = c.RParen?.[0] ?? c.RBracket[0];
   return { type: 'literal', value, start: open.startOffset, end: end(close) };
-}
-
-/** True when the primary of a unaryExpr is a variable (then it is Identifier[0]). */
-function isVariablePrimary(c: UnaryExprCtx): boolean {
-  return c.Identifier !== undefined && c.Literal === undefined && c.block === undefined &&
-    c.expression === undefined && c.brace === undefined && c.literalArray === undefined && c.byteArray === undefined;
-}
-
-/** Index in Identifier of the first unary selector of a unaryExpr, or -1 when it has none. */
-function unarySelectorsFrom(c: UnaryExprCtx): number {
-  const ids = c.Identifier;
-  if (ids === undefined) return -1;
-  const from = isVariablePrimary(c) ? 1 : 0;
-  return from < ids.length ? from : -1;
 }
 
 /**

@@ -25,7 +25,7 @@ import { CompileError, DEFAULT_FILE, lineColumn } from './errors.ts';
 import {
   allTokens, Assign, BinarySelector, Bar, Caret, Colon, Gt, HashBracket, HashParen, Identifier,
   Keyword, LBrace, LBracket, LiteralToken, LParen, Lt, MultiKeyword, Period, RBrace, RBracket,
-  RParen, Semicolon, BinaryOp, lex, type Token,
+  RParen, Semicolon, BinaryOp, Variable, lex, type Token,
 } from './tokens.ts';
 
 export interface ParseOptions {
@@ -66,7 +66,7 @@ class SmalltalkParser extends CstParser {
     { ALT: () => this.AT_LEAST_ONE(() => { this.CONSUME(Keyword); this.SUBRULE(this.binaryExpr); }) },
   ];
   private readonly primaryAlts: IOrAlt<unknown>[] = [
-    { ALT: () => this.CONSUME(Identifier) },
+    { ALT: () => this.CONSUME(Variable) },
     { ALT: () => this.CONSUME(LiteralToken) },
     { ALT: () => this.SUBRULE(this.block) },
     { ALT: () => { this.CONSUME(LParen); this.SUBRULE(this.expression); this.CONSUME(RParen); } },

@@ -14,7 +14,13 @@ import type { Literal } from '../vm/method-spec.ts';
 import { lineColumn } from './errors.ts';
 import { isIdentifierPart, scanNumber } from './literals.ts';
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /NA/ });
+/**
+ * Category holding only Identifier. The primary rule consumes it so that the CST files a
+ * variable under `Variable` and unary selectors under `Identifier`, which spares the
+ * visitor from working out which identifier is which.
+ */
+export const Variable = createToken({ name: 'Variable', pattern: /NA/ });
+export const Identifier = createToken({ name: 'Identifier', pattern: /NA/, categories: [Variable] });
 /** `at:` */
 export const Keyword = createToken({ name: 'Keyword', pattern: /NA/ });
 /** `at:put:` written without spaces; only meaningful in symbols and literal arrays. */
@@ -47,7 +53,7 @@ export const HashParen = createToken({ name: 'HashParen', pattern: /NA/ });
 export const HashBracket = createToken({ name: 'HashBracket', pattern: /NA/ });
 
 export const allTokens: TokenType[] = [
-  Identifier, Keyword, MultiKeyword, BinarySelector, Bar, Lt, Gt, BinaryOp, LiteralToken,
+  Variable, Identifier, Keyword, MultiKeyword, BinarySelector, Bar, Lt, Gt, BinaryOp, LiteralToken,
   Assign, Colon, Caret, Period, Semicolon, LParen, RParen, LBracket, RBracket, LBrace,
   RBrace, HashParen, HashBracket,
 ];
