@@ -3,8 +3,9 @@
 // mirror the grammar (a key is present only when the rule consumed at least one such
 // element). It is a plain class rather than chevrotain's generated base visitor so the
 // calls are direct and typed and so parser.ts can own the one parser instance without
-// an import cycle. Semantic checks that need no scope (byte ranges, cascade targets,
-// primitive pragma arguments) are done here and thrown as AstError.
+// an import cycle. Checks that need no scope (byte ranges, cascade targets) are done
+// here and thrown as AstError; pragmas, including <primitive:...>, are kept as written
+// (compile.ts decodes and checks primitives).
 
 import type { CstNode, IToken } from 'chevrotain';
 import type {
@@ -132,7 +133,6 @@ export class AstBuilder {
     if (c.Keyword === undefined) return { keyword: c.Identifier![0].image, args: [], start, end: stop };
     const keyword = c.Keyword.map((k) => k.image).join('');
     const args = c.pragmaArg!.map((n) => this.pragmaArg(n));
-    if (keyword.startsWith('primitive:')) checkPrimitive(c.Keyword, args);
     return { keyword, args, start, end: stop };
   }
 
@@ -308,27 +308,4 @@ function literalNode(value: Literal, node: CstNode): LiteralNode {
   const open = c.HashParen?.[0] ?? c.HashBracket![0];
   const close = c.RParen?.[0] ?? c.RBracket[0];
   return { type: 'literal', value, start: open.startOffset, end: end(close) };
-}
-
-/**
- * `<primitive: N>` (N a small non-negative integer) or `<primitive: 'name' module: 'm'>`,
- * each optionally followed by `error: name`.
- */
-function checkPrimitive(keywords: Tokens, args: Literal[]): void {
-  for (let i = 0; i < keywords.length; i++) {
-    const k = keywords[i].image;
-    const a = args[i];
-    const at = keywords[i].startOffset;
-    if (k === 'primitive:') {
-      if (i !== 0) throw new AstError('primitive: must come first in a primitive pragma', at);
-      const ok = (a.kind === 'integer' && a.value >= 0n && a.value <= 65535n) || a.kind === 'string';
-      if (!ok) throw new AstError('primitive: expects a number 0..65535 or a name string', at);
-    } else if (k === 'module:') {
-      if (a.kind !== 'string' || args[0].kind !== 'string') throw new AstError('module: expects a string after a named primitive', at);
-    } else if (k === 'error:') {
-      if (a.kind !== 'symbol' && a.kind !== 'string') throw new AstError('error: expects a temporary name', at);
-    } else {
-      throw new AstError(`unknown primitive pragma keyword ${k}`, at);
-    }
-  }
 }

@@ -146,9 +146,6 @@ describe('syntax errors', () => {
     expect(err('foo < 3>', 'm')).toBe('1:7 expected a pragma selector after <');
     expect(err('foo <bar: x + 1>', 'm')).toBe('1:13 expected > to close the pragma opened at 1:5');
     expect(err('foo <bar: (1)>', 'm')).toBe('1:11 expected a literal argument after bar:');
-    expect(err('foo <primitive: #x>', 'm')).toBe('1:6 primitive: expects a number 0..65535 or a name string');
-    expect(err("foo <primitive: 1 module: 'm'>", 'm')).toBe('1:19 module: expects a string after a named primitive');
-    expect(err('foo <primitive: 1 foo: 2>', 'm')).toBe('1:19 unknown primitive pragma keyword foo:');
   });
   it('the earliest error wins, whichever stage finds it', () => {
     expect(err("x := . 'abc")).toBe('1:6 expected an expression after :=');
