@@ -68,7 +68,13 @@ export function bootImageFromBuffer(image: Uint8Array, options: HeapOptions = {}
       return n;
     },
   };
-  return boot(source, options, name).heap;
+  try {
+    return boot(source, options, name).heap;
+  } catch (e) {
+    if (e instanceof ImageError) throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new ImageError('cannot read', detail, name, { cause: e });
+  }
 }
 
 function boot(source: ImageSource, options: HeapOptions, file: string): { heap: Heap; header: ImageHeader } {
