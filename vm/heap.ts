@@ -159,6 +159,9 @@ export class Heap {
    * with zeros. `byteLength` gives the exact size for byte formats (slots is derived).
    */
   allocate(classIndex: number, format: number, slots: number): number {
+    if ((slots >>> 0) !== slots) throw new RangeError(`cannot allocate an object of ${slots} slots`);
+    // Checked before objectBytes, whose 32-bit alignment arithmetic wraps for huge counts.
+    if (slots * 4 + 16 > this.maxBytes) throw new OutOfMemoryError(slots * 4 + 16, this.maxBytes);
     const size = objectBytes(slots);
     let p: number;
     if (size < BIG_OBJECT_BYTES && this.nurseryTop + size <= this.nurseryEnd) {
@@ -173,6 +176,7 @@ export class Heap {
 
   /** Allocates a byte-format object holding exactly `length` bytes. */
   allocateBytes(classIndex: number, length: number, baseFormat: number = Format.BYTES): number {
+    if ((length >>> 0) !== length) throw new RangeError(`cannot allocate an object of ${length} bytes`);
     const slots = (length + 3) >>> 2;
     return this.allocate(classIndex, baseFormat + (slots * 4 - length), slots);
   }

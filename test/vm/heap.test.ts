@@ -166,7 +166,60 @@ describe('write barrier', () => {
   });
 });
 
+describe('dirty cards of header and byte changes', () => {
+  function savedString(length: number) {
+    const heap = makeHeap();
+    heap.roots.push(newBytes(heap, new Uint8Array(length)));
+    scavenge(heap);
+    heap.markSaved('base');
+    return { heap, s: heap.roots[0] };
+  }
+  const dirtyCards = (heap: Heap) => [...heap.cards.keys()].filter((i) => heap.cards[i] !== 0);
+
+  it('header changes of a saved object mark the header card', () => {
+    const { heap, s } = savedString(10);
+    heap.setIdentityHash(s, 7);
+    heap.setImmutable(s, true);
+    expect(heap.isImmutable(s)).toBe(true);
+    heap.setClassIndex(s, 99);
+    expect(heap.classIndexOf(s)).toBe(99);
+    expect(heap.identityHash(s)).toBe(7);
+    expect(dirtyCards(heap)).toEqual([s >>> CARD_SHIFT]);
+  });
+
+  it('markDirty marks every card of a range inside saved segments, and none outside', () => {
+    const { heap, s } = savedString(5000);
+    heap.markDirty(s + 8, 5000);
+    const first = (s + 8) >>> CARD_SHIFT;
+    const last = (s + 8 + 4999) >>> CARD_SHIFT;
+    expect(dirtyCards(heap)).toEqual(Array.from({ length: last - first + 1 }, (_, i) => first + i));
+    heap.cards.fill(0);
+    heap.markDirty(NURSERY_START, 64);
+    heap.markDirty(heap.savedEnd, 64);
+    expect(dirtyCards(heap)).toEqual([]);
+  });
+
+  it('markSaved turns old space into a segment and clears the cards', () => {
+    const { heap, s } = savedString(10);
+    expect(heap.segments).toEqual([{ start: heap.nurseryEnd, end: heap.savedEnd, role: 'base' }]);
+    expect(s).toBeLessThan(heap.savedEnd);
+    heap.byteAtPut(s, 0, 1);
+    heap.markSaved('delta');
+    expect(heap.segments.length).toBe(1); // nothing new in old space: no empty segment
+    expect(dirtyCards(heap)).toEqual([]);
+  });
+});
+
 describe('growth and limits', () => {
+  it('refuses bad slot counts with a RangeError', () => {
+    const heap = makeHeap();
+    expect(() => heap.allocate(ClassIndex.Array, Format.INDEXABLE, -1)).toThrow(RangeError);
+    expect(() => heap.allocate(ClassIndex.Array, Format.INDEXABLE, 1.5)).toThrow(/1.5 slots/);
+    expect(() => heap.allocate(ClassIndex.Array, Format.INDEXABLE, 2 ** 32)).toThrow(RangeError);
+    expect(() => heap.allocate(ClassIndex.Array, Format.INDEXABLE, 2 ** 30)).toThrow(OutOfMemoryError);
+    expect(() => heap.allocateBytes(ClassIndex.String, -1)).toThrow(/-1 bytes/);
+  });
+
   it('grows the buffer past its initial size; oops stay valid and epoch changes', () => {
     const heap = makeHeap({ initialBytes: 1, nurseryBytes: 64 * 1024 });
     const initial = heap.capacity;
