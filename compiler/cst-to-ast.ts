@@ -32,25 +32,24 @@ interface MethodDeclCtx { methodPattern: Nodes; body: Nodes }
 interface DoitCtx { body: Nodes }
 interface ExpressionOnlyCtx { expression: Nodes }
 interface MethodPatternCtx { Identifier: Tokens; BinarySelector?: Tokens; Keyword?: Tokens }
-interface BodyCtx { pragma?: Nodes; temporaries?: Nodes; statements: Nodes }
+interface BodyCtx { pragma?: Nodes; temporaries?: Nodes; statement?: Nodes }
 interface TemporariesCtx { Identifier?: Tokens }
 interface PragmaCtx { Lt: Tokens; Gt: Tokens; Keyword?: Tokens; pragmaArg?: Nodes; Identifier?: Tokens }
 interface PragmaArgCtx { Literal?: Tokens; Identifier?: Tokens; literalArray?: Nodes; byteArray?: Nodes }
-interface StatementsCtx { statement?: Nodes }
-/** expression, and statement (which inlines it): receiver = unaryExpr (BinarySelector unaryExpr)*. */
-interface ExpressionCtx {
-  Identifier?: Tokens; unaryExpr: Nodes; BinarySelector?: Tokens; Keyword?: Tokens; binaryExpr?: Nodes;
-  Semicolon?: Tokens; cascadeMessage?: Nodes;
+/** An inlined operand: one primary alternative's keys, then unary selectors under Identifier. */
+interface OperandCtx {
+  Variable?: Tokens; Literal?: Tokens; block?: Nodes; LParen?: Tokens; RParen?: Tokens; expression?: Nodes;
+  brace?: Nodes; literalArray?: Nodes; byteArray?: Nodes; Identifier?: Tokens;
+}
+/** binaryExpr: its first operand inline, each further operand a unaryExpr after its selector. */
+interface BinaryExprCtx extends OperandCtx { BinarySelector?: Tokens; unaryExpr?: Nodes }
+/** expression, and statement which inlines it: targets, receiver (inline binaryExpr), keyword part, cascade. */
+interface ExpressionCtx extends BinaryExprCtx {
+  AssignTarget?: Tokens; Keyword?: Tokens; binaryExpr?: Nodes; Semicolon?: Tokens; cascadeMessage?: Nodes;
 }
 interface StatementCtx extends ExpressionCtx { Caret?: Tokens }
 interface CascadeMessageCtx { Identifier?: Tokens; BinarySelector?: Tokens; unaryExpr?: Nodes; Keyword?: Tokens; binaryExpr?: Nodes }
-interface BinaryExprCtx { unaryExpr: Nodes; BinarySelector?: Tokens }
-/** A primary (one of its alternatives' keys) then unary selectors under Identifier. */
-interface UnaryExprCtx {
-  Variable?: Tokens; Identifier?: Tokens; Literal?: Tokens; block?: Nodes; LParen?: Tokens; RParen?: Tokens; expression?: Nodes;
-  brace?: Nodes; literalArray?: Nodes; byteArray?: Nodes;
-}
-interface BlockCtx { LBracket: Tokens; RBracket: Tokens; blockParams?: Nodes; temporaries?: Nodes; statements: Nodes }
+interface BlockCtx { LBracket: Tokens; RBracket: Tokens; blockParams?: Nodes; temporaries?: Nodes; statement?: Nodes }
 interface BlockParamsCtx { Identifier: Tokens }
 interface BraceCtx { LBrace: Tokens; RBrace: Tokens; expression?: Nodes }
 interface ArrayCtx { HashParen?: Tokens; LParen?: Tokens; RParen: Tokens; arrayElement?: Nodes }
@@ -117,7 +116,7 @@ export class AstBuilder {
     const temps: VariableNode[] = [];
     if (c.temporaries !== undefined) for (const t of c.temporaries) temps.push(...this.temporaries(t));
     const pragmas = c.pragma !== undefined ? c.pragma.map((n) => this.pragma(n)) : [];
-    const body = this.statements(c.statements[0]);
+    const body = this.statementList(c.statement);
     return { type: 'method', selector, params, temps, pragmas, body, isDoit, start: 0, end: sourceLength };
   }
 
@@ -144,8 +143,7 @@ export class AstBuilder {
     return this.byteArray(c.byteArray![0]);
   }
 
-  statements(node: CstNode): Statement[] {
-    const list = ctx<StatementsCtx>(node).statement;
+  statementList(list: Nodes | undefined): Statement[] {
     return list === undefined ? [] : list.map((n) => this.statement(n));
   }
 
@@ -161,7 +159,7 @@ export class AstBuilder {
   }
 
   expressionParts(c: ExpressionCtx): Expr {
-    let result = this.binaryParts(c.unaryExpr, c.BinarySelector);
+    let result = this.binaryExpression(c);
     if (c.Keyword !== undefined) {
       const keywords = c.Keyword;
       const operands = c.binaryExpr!;
@@ -174,7 +172,7 @@ export class AstBuilder {
       result = message(result, selector, args, keywords[0].startOffset, end(keywords[keywords.length - 1]), result.start);
     }
     if (c.cascadeMessage !== undefined) {
-      if (c.Keyword === undefined && c.BinarySelector === undefined && ctx<UnaryExprCtx>(c.unaryExpr[0]).Identifier === undefined) {
+      if (c.Keyword === undefined && c.BinarySelector === undefined && c.Identifier === undefined) {
         throw new AstError('a cascade must follow a message send', c.Semicolon![0].startOffset);
       }
       const first = result as MessageNode;
@@ -182,7 +180,7 @@ export class AstBuilder {
       for (const part of c.cascadeMessage) messages.push(this.cascadeMessage(part, first.receiver));
       result = { type: 'cascade', receiver: first.receiver, messages, start: first.start, end: messages[messages.length - 1].end };
     }
-    const targets = c.Identifier;
+    const targets = c.AssignTarget;
     if (targets !== undefined) {
       for (let i = targets.length - 1; i >= 0; i--) {
         result = { type: 'assign', target: variable(targets[i]), value: result, start: targets[i].startOffset, end: result.end };
@@ -209,15 +207,16 @@ export class AstBuilder {
   }
 
   binaryExpr(node: CstNode): Expr {
-    const c = ctx<BinaryExprCtx>(node);
-    return this.binaryParts(c.unaryExpr, c.BinarySelector);
+    return this.binaryExpression(ctx<BinaryExprCtx>(node));
   }
 
-  binaryParts(operands: Nodes, ops: Tokens | undefined): Expr {
-    let result = this.unaryExpr(operands[0]);
+  binaryExpression(c: BinaryExprCtx): Expr {
+    let result = this.operand(c);
+    const ops = c.BinarySelector;
     if (ops !== undefined) {
+      const operands = c.unaryExpr!;
       for (let i = 0; i < ops.length; i++) {
-        const arg = this.unaryExpr(operands[i + 1]);
+        const arg = this.unaryExpr(operands[i]);
         result = message(result, ops[i].image, [arg], ops[i].startOffset, end(ops[i]), result.start);
       }
     }
@@ -225,7 +224,10 @@ export class AstBuilder {
   }
 
   unaryExpr(node: CstNode): Expr {
-    const c = ctx<UnaryExprCtx>(node);
+    return this.operand(ctx<OperandCtx>(node));
+  }
+
+  operand(c: OperandCtx): Expr {
     let result = this.primary(c);
     const selectors = c.Identifier;
     if (selectors !== undefined) {
@@ -237,7 +239,7 @@ export class AstBuilder {
     return result;
   }
 
-  primary(c: UnaryExprCtx): Expr {
+  primary(c: OperandCtx): Expr {
     if (c.Variable !== undefined) return variable(c.Variable[0]);
     if (c.Literal !== undefined) {
       const t = c.Literal[0];
@@ -261,7 +263,7 @@ export class AstBuilder {
     const c = ctx<BlockCtx>(node);
     const params = c.blockParams !== undefined ? ctx<BlockParamsCtx>(c.blockParams[0]).Identifier.map(variable) : [];
     const temps = c.temporaries !== undefined ? this.temporaries(c.temporaries[0]) : [];
-    const body = this.statements(c.statements[0]);
+    const body = this.statementList(c.statement);
     return { type: 'block', params, temps, body, start: c.LBracket[0].startOffset, end: end(c.RBracket[0]) };
   }
 

@@ -15,8 +15,8 @@
 //   binaryExpr   := unaryExpr (BinarySelector unaryExpr)*
 //   unaryExpr    := primary Identifier*
 //   primary      := Identifier | Literal | block | '(' expression ')' | brace | literalArray | byteArray
-// (statement inlines expression, expression inlines its receiver's binaryExpr and
-// unaryExpr inlines primary: see expressionBody.)
+// For speed, statements, primary and the first operand of each expression are inlined
+// (statementList, operand, expressionBody); the CST keeps them apart by key.
 
 import { CstParser, EMPTY_ALT, EOF, type CstNode, type IOrAlt, type IRecognitionException } from 'chevrotain';
 import type { Expr, MethodNode } from './ast.ts';
@@ -25,7 +25,7 @@ import { CompileError, DEFAULT_FILE, lineColumn } from './errors.ts';
 import {
   allTokens, Assign, BinarySelector, Bar, Caret, Colon, Gt, HashBracket, HashParen, Identifier,
   Keyword, LBrace, LBracket, LiteralToken, LParen, Lt, MultiKeyword, Period, RBrace, RBracket,
-  RParen, Semicolon, BinaryOp, Variable, lex, type Token,
+  RParen, Semicolon, BinaryOp, Variable, AssignTarget, lex, type Token,
 } from './tokens.ts';
 
 export interface ParseOptions {
@@ -110,7 +110,7 @@ class SmalltalkParser extends CstParser {
 
   readonly body = this.RULE('body', () => {
     this.MANY(() => this.OR(this.bodyAlts));
-    this.SUBRULE(this.statements);
+    this.statementList();
   });
 
   readonly temporaries = this.RULE('temporaries', () => {
@@ -129,16 +129,37 @@ class SmalltalkParser extends CstParser {
     this.OR(this.pragmaArgAlts);
   });
 
-  readonly statements = this.RULE('statements', () => {
-    this.MANY(() => this.CONSUME(Period));
-    this.OPTION(() => {
-      this.SUBRULE(this.statement);
-      this.MANY2(() => {
-        this.CONSUME2(Period);
-        this.OPTION2(() => this.SUBRULE2(this.statement));
+  // Rule calls dominate the parse time (each builds a CST node), so the hot paths are
+  // inlined into their callers by these helpers; their DSL calls use occurrence numbers
+  // (5 and up) that no including rule uses, and the CST keys they produce are distinct
+  // from the including rule's own (see the token categories Variable and AssignTarget).
+
+  /** `'.'* [statement ('.' [statement])*]`, inlined into body and block. */
+  private statementList(): void {
+    this.MANY5(() => this.CONSUME5(Period));
+    this.OPTION5(() => {
+      this.SUBRULE5(this.statement);
+      this.MANY6(() => {
+        this.CONSUME6(Period);
+        this.OPTION6(() => this.SUBRULE6(this.statement));
       });
     });
-  });
+  }
+
+  /** A primary followed by unary selectors, inlined into unaryExpr, binaryExpr and expression. */
+  private operand(): void {
+    this.OR(this.primaryAlts);
+    this.MANY5(() => this.CONSUME5(Identifier));
+  }
+
+  /** Assignments, the receiver with its unary and binary messages, keyword message, cascade. */
+  private expressionBody(): void {
+    this.MANY(() => { this.CONSUME(AssignTarget); this.CONSUME(Assign); });
+    this.operand();
+    this.MANY2(() => { this.CONSUME(BinarySelector); this.SUBRULE(this.unaryExpr); });
+    this.MANY3(() => { this.CONSUME(Keyword); this.SUBRULE(this.binaryExpr); });
+    this.MANY4(() => { this.CONSUME(Semicolon); this.SUBRULE(this.cascadeMessage); });
+  }
 
   readonly statement = this.RULE('statement', () => {
     this.OPTION(() => this.CONSUME(Caret));
@@ -149,39 +170,24 @@ class SmalltalkParser extends CstParser {
     this.expressionBody();
   });
 
-  /**
-   * The body of `expression`, shared by `statement` so that a statement costs one rule
-   * call: assignments, the receiver with its unary and binary messages (inline), the
-   * keyword message, the cascade. Rule calls dominate the parse time, hence the inlining.
-   */
-  private expressionBody(): void {
-    this.MANY(() => { this.CONSUME(Identifier); this.CONSUME(Assign); });
-    this.SUBRULE(this.unaryExpr);
-    this.MANY2(() => { this.CONSUME(BinarySelector); this.SUBRULE2(this.unaryExpr); });
-    this.MANY3(() => { this.CONSUME(Keyword); this.SUBRULE(this.binaryExpr); });
-    this.MANY4(() => { this.CONSUME(Semicolon); this.SUBRULE(this.cascadeMessage); });
-  }
-
   readonly cascadeMessage = this.RULE('cascadeMessage', () => {
     this.OR(this.cascadeMessageAlts);
   });
 
   readonly binaryExpr = this.RULE('binaryExpr', () => {
-    this.SUBRULE(this.unaryExpr);
-    this.MANY(() => { this.CONSUME(BinarySelector); this.SUBRULE2(this.unaryExpr); });
+    this.operand();
+    this.MANY(() => { this.CONSUME(BinarySelector); this.SUBRULE(this.unaryExpr); });
   });
 
-  /** A primary (inline, see primaryAlts) followed by unary selectors. */
   readonly unaryExpr = this.RULE('unaryExpr', () => {
-    this.OR(this.primaryAlts);
-    this.MANY(() => this.CONSUME2(Identifier));
+    this.operand();
   });
 
   readonly block = this.RULE('block', () => {
     this.CONSUME(LBracket);
     this.OPTION(() => this.SUBRULE(this.blockParams));
     this.OPTION2(() => this.SUBRULE(this.temporaries));
-    this.SUBRULE(this.statements);
+    this.statementList();
     this.CONSUME(RBracket);
   });
 
@@ -311,6 +317,9 @@ function explainError(e: IRecognitionException, tokens: Token[], endOffset: numb
     reason = prev?.tokenType === Period ? 'expected the end of input after the expression' : expectedStatementEnd(token);
   }
   else switch (rule) {
+    case 'statement':
+    case 'expression':
+    case 'binaryExpr':
     case 'unaryExpr':
       reason = noViableAlt ? expectedOperand(prev) : `expected ) to close the parenthesis ${openedAt(tokens, index, source)}`;
       break;

@@ -20,7 +20,9 @@ import { isIdentifierPart, scanNumber } from './literals.ts';
  * visitor from working out which identifier is which.
  */
 export const Variable = createToken({ name: 'Variable', pattern: /NA/ });
-export const Identifier = createToken({ name: 'Identifier', pattern: /NA/, categories: [Variable] });
+/** Category holding only Identifier, consumed for assignment targets (`x :=`), likewise. */
+export const AssignTarget = createToken({ name: 'AssignTarget', pattern: /NA/ });
+export const Identifier = createToken({ name: 'Identifier', pattern: /NA/, categories: [Variable, AssignTarget] });
 /** `at:` */
 export const Keyword = createToken({ name: 'Keyword', pattern: /NA/ });
 /** `at:put:` written without spaces; only meaningful in symbols and literal arrays. */
@@ -53,7 +55,7 @@ export const HashParen = createToken({ name: 'HashParen', pattern: /NA/ });
 export const HashBracket = createToken({ name: 'HashBracket', pattern: /NA/ });
 
 export const allTokens: TokenType[] = [
-  Variable, Identifier, Keyword, MultiKeyword, BinarySelector, Bar, Lt, Gt, BinaryOp, LiteralToken,
+  Variable, AssignTarget, Identifier, Keyword, MultiKeyword, BinarySelector, Bar, Lt, Gt, BinaryOp, LiteralToken,
   Assign, Colon, Caret, Period, Semicolon, LParen, RParen, LBracket, RBracket, LBrace,
   RBrace, HashParen, HashBracket,
 ];
