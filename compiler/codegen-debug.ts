@@ -1,8 +1,14 @@
-// Debug names the compiler keeps beside each MethodSpec it produced, so the disassembler
-// can print temp names. MethodSpec itself stays a plain heap-independent description; a
-// WeakMap lets the names go away with the spec.
+// Temp names for the disassembler. MethodSpec stays a plain heap-independent description
+// without debug tables, so the names are recovered on demand by compiling spec.source
+// again. Temp layout depends only on the source (declarations are lexical, and temps
+// shadow instance variables and globals), so an environment that binds every free name
+// reproduces it; contexts are matched by order (the method, then its blocks in code
+// order), which does not depend on instruction lengths.
 
 import type { MethodSpec } from '../vm/method-spec.ts';
+import { LENGTHS, Op } from '../vm/opcodes.ts';
+import { generate } from './compile.ts';
+import { parseDoit, parseMethod } from './parser.ts';
 
 /** Names of one context's temp slots, and of the variables in each temp vector it holds. */
 export interface ContextNames {
@@ -11,18 +17,28 @@ export interface ContextNames {
   vectors: ReadonlyMap<number, readonly string[]>;
 }
 
-export interface MethodNames {
-  /** Context names keyed by the pc of the context's PUSH_CLOSURE, -1 for the method. */
-  contexts: ReadonlyMap<number, ContextNames>;
-  instVars: readonly string[];
+const BIND_ALL = { instVarNames: [] as string[], isBound: (): boolean => true };
+
+/** Per context (the method first, then blocks in code order), or null when the source does not compile. */
+export function namesOf(spec: MethodSpec): ContextNames[] | null {
+  try {
+    const isDoit = spec.selector === 'DoIt' && spec.className === null;
+    const node = isDoit ? parseDoit(spec.source) : parseMethod(spec.source);
+    const { spec: again, names } = generate(node, spec.source, BIND_ALL, {}, true);
+    return again.numTemps === spec.numTemps && names.length === countClosures(spec) + 1 ? names : null;
+  } catch {
+    return null;
+  }
 }
 
-const NAMES = new WeakMap<MethodSpec, MethodNames>();
-
-export function recordNames(spec: MethodSpec, names: MethodNames): void {
-  NAMES.set(spec, names);
-}
-
-export function namesOf(spec: MethodSpec): MethodNames | undefined {
-  return NAMES.get(spec);
+function countClosures(spec: MethodSpec): number {
+  let n = 0;
+  const code = spec.bytecodes;
+  for (let pc = 0; pc < code.length;) {
+    const op = code[pc];
+    if (op === undefined) break;
+    if (op === Op.PUSH_CLOSURE) n++;
+    pc += LENGTHS[op] ?? 1;
+  }
+  return n;
 }

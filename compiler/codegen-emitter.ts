@@ -1,5 +1,6 @@
-// The byte buffer code generation writes into: instructions (encoded by the opcode
-// table's encode()), the deduplicated literal frame, the stack depth of the context
+// The byte buffer code generation writes into: instructions (encoded from the opcode
+// table's operand kinds, as encode() does, without its per-call name lookup), the
+// deduplicated literal frame, the stack depth of the context
 // being generated, forward/backward jumps, and the pc -> source map.
 //
 // Stack depth is tracked per context: the emitter holds the depth of the context whose
@@ -8,13 +9,23 @@
 // or a return the next instruction is only reachable from elsewhere).
 
 import type { Literal, SourceRange } from '../vm/method-spec.ts';
-import { encode, Op, OPCODES, SPECIAL_SELECTORS } from '../vm/opcodes.ts';
+import { Op, OPCODES, SPECIAL_SELECTORS } from '../vm/opcodes.ts';
 import type { Span } from './ast.ts';
 
 export const MAX_LITERALS = 65536;
 
 /** A key equal for literals that are the same kind and value (arrays deep; -0.0 apart from 0.0). */
 export function literalKey(lit: Literal): string {
+  switch (lit.kind) {
+    // At the top level the first character tells the kind, so strings need no quoting.
+    case 'string': return `'${lit.value}`;
+    case 'symbol': return `#${lit.value}`;
+    default: return nestedKey(lit);
+  }
+}
+
+/** Key of a literal inside an array: strings quoted so element boundaries stay unambiguous. */
+function nestedKey(lit: Literal): string {
   switch (lit.kind) {
     case 'nil': case 'true': case 'false': return lit.kind;
     case 'integer': return `i${lit.value}`;
@@ -24,12 +35,23 @@ export function literalKey(lit: Literal): string {
     case 'string': return `'${JSON.stringify(lit.value)}`;
     case 'symbol': return `#${JSON.stringify(lit.value)}`;
     case 'bytes': return `[${lit.value.join(' ')}]`;
-    case 'array': return `(${lit.elements.map(literalKey).join(' ')})`;
+    case 'array': return `(${lit.elements.map(nestedKey).join(' ')})`;
     case 'binding': return `@${lit.name}`;
   }
 }
 
-const NAMES: readonly string[] = OPCODES.map((o) => o.name);
+/** Per opcode: operand byte sizes and signedness, derived from OPCODES. */
+const OPERANDS: readonly (readonly { size: number; min: number; max: number }[])[] = OPCODES.map((o) =>
+  o.operands.map((op) => {
+    switch (op.kind) {
+      case 'u8': return { size: 1, min: 0, max: 255 };
+      case 'i8': return { size: 1, min: -128, max: 127 };
+      case 'u16': return { size: 2, min: 0, max: 0xffff };
+      case 'i16': return { size: 2, min: -0x8000, max: 0x7fff };
+    }
+  }));
+
+const STACK: readonly (number | null)[] = OPCODES.map((o) => o.stack);
 
 export class Emitter {
   readonly code: number[];
@@ -41,7 +63,10 @@ export class Emitter {
   maxDepth: number;
   /** Source range that the next instructions map to. */
   span: Span;
-  /** Throws the CompileError for `reason` at the current span. */
+  /** The range object last put in the source map and the span it copies (shared while unchanged). */
+  private lastSpan: Span | null;
+  private lastRange: SourceRange;
+  /** Throws the CompileError for `reason` at a span. */
   private readonly fail: (reason: string, at: Span) => never;
 
   constructor(fail: (reason: string, at: Span) => never) {
@@ -52,6 +77,8 @@ export class Emitter {
     this.depth = 0;
     this.maxDepth = 0;
     this.span = { start: 0, end: 0 };
+    this.lastSpan = null;
+    this.lastRange = { start: 0, end: 0 };
     this.fail = fail;
   }
 
@@ -59,46 +86,62 @@ export class Emitter {
     return this.code.length;
   }
 
-  private mark(): void {
-    this.sourceMap.set(this.code.length, { start: this.span.start, end: this.span.end });
-  }
-
   private adjust(effect: number): void {
     this.depth += effect;
     if (this.depth > this.maxDepth) this.maxDepth = this.depth;
   }
 
+  /**
+   * Appends one instruction (operands beyond the opcode's count are ignored) and maps it
+   * to the current span. Operands are checked against their kinds like encode() does.
+   */
+  private write(code: number, a: number, b: number, c: number, d: number): void {
+    const out = this.code;
+    const span = this.span;
+    if (span !== this.lastSpan) {
+      this.lastSpan = span;
+      this.lastRange = { start: span.start, end: span.end };
+    }
+    this.sourceMap.set(out.length, this.lastRange);
+    out.push(code);
+    const kinds = OPERANDS[code];
+    for (let i = 0; i < kinds.length; i++) {
+      const v = i === 0 ? a : i === 1 ? b : i === 2 ? c : d;
+      const k = kinds[i];
+      if (!Number.isInteger(v) || v < k.min || v > k.max) {
+        throw new RangeError(`${OPCODES[code].name} operand ${OPCODES[code].operands[i].name}=${v} is out of range`);
+      }
+      if (k.size === 1) out.push(v & 0xff);
+      else out.push(v & 0xff, (v >> 8) & 0xff);
+    }
+  }
+
   /** An instruction with a fixed stack effect (every opcode whose table entry has one). */
-  op(code: number, ...operands: number[]): void {
-    this.mark();
-    encode(this.code, NAMES[code], ...operands);
-    this.adjust(OPCODES[code].stack!);
+  op(code: number, a = 0, b = 0): void {
+    this.write(code, a, b, 0, 0);
+    this.adjust(STACK[code]!);
   }
 
   send(selector: string, numArgs: number, isSuper: boolean): void {
-    const index = this.literal({ kind: 'symbol', value: selector });
-    this.mark();
-    encode(this.code, isSuper ? 'SUPER_SEND' : 'SEND', index, numArgs);
+    const index = this.symbol(selector);
+    this.write(isSuper ? Op.SUPER_SEND : Op.SEND, index, numArgs, 0, 0);
     this.adjust(-numArgs);
   }
 
   sendSpecial(index: number): void {
-    this.mark();
-    encode(this.code, 'SEND_SPECIAL', index);
+    this.write(Op.SEND_SPECIAL, index, 0, 0, 0);
     this.adjust(-SPECIAL_SELECTORS[index][1]);
   }
 
   popIntoArray(size: number): void {
-    this.mark();
-    encode(this.code, 'POP_INTO_ARRAY', size);
+    this.write(Op.POP_INTO_ARRAY, size, 0, 0, 0);
     this.adjust(1 - size);
   }
 
   /** Writes PUSH_CLOSURE with a placeholder size; returns the pc to give endClosure(). */
   beginClosure(copied: number, args: number, temps: number): number {
-    this.mark();
     const at = this.code.length;
-    encode(this.code, 'PUSH_CLOSURE', copied, args, temps, 0);
+    this.write(Op.PUSH_CLOSURE, copied, args, temps, 0);
     return at;
   }
 
@@ -107,6 +150,12 @@ export class Emitter {
     if (size > 0xffff) this.fail('method too large', this.sourceMap.get(at)!);
     this.code[at + 4] = size & 0xff;
     this.code[at + 5] = size >> 8;
+  }
+
+  /** Index of the symbol literal `name` (selectors), adding it if new. */
+  symbol(name: string): number {
+    const index = this.literalIndex.get(`#${name}`);
+    return index !== undefined ? index : this.literal({ kind: 'symbol', value: name });
   }
 
   /** Index of `lit` in the literal frame, adding it if new. */

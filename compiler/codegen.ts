@@ -42,7 +42,6 @@
 //   its last statement (nil when empty). Globals, class and pool variables and doit
 //   workspace variables are binding literals used by PUSH_GLOBAL / STORE_GLOBAL.
 
-import type { SourceRange } from '../vm/method-spec.ts';
 import { Op, SPECIAL_SELECTORS } from '../vm/opcodes.ts';
 import type { BlockNode, BraceNode, CascadeNode, Expr, MessageNode, MethodNode, Span, Statement, VariableNode } from './ast.ts';
 import { GlobalRef, InstVarRef, type Analysis, type Binding } from './codegen-analysis.ts';
@@ -58,8 +57,8 @@ const MAX_BRACE_ELEMENTS = 255;
 
 export interface Generated {
   frameSize: number;
-  /** Debug names per context, keyed by the pc of its PUSH_CLOSURE (-1 for the method). */
-  names: Map<number, ContextNames>;
+  /** With names requested: names per context, the method's first, then its blocks in code order. */
+  names: ContextNames[];
 }
 
 export class Generator {
@@ -67,19 +66,21 @@ export class Generator {
   private readonly a: Analysis;
   /** The context (method or real block scope) whose code is being written. */
   ctx: Scope;
-  private readonly names: Map<number, ContextNames>;
+  /** Debug names are only collected on request (the disassembler's), never on the compile path. */
+  private readonly names: ContextNames[] | null;
   private frameSize: number;
 
-  constructor(analysis: Analysis, fail: (reason: string, at: Span) => never) {
+  constructor(analysis: Analysis, fail: (reason: string, at: Span) => never, withNames = false) {
     this.e = new Emitter(fail);
     this.a = analysis;
     this.ctx = analysis.method;
-    this.names = new Map();
+    this.names = withNames ? [] : null;
     this.frameSize = 0;
   }
 
   generate(node: MethodNode): Generated {
     const method = this.a.method;
+    this.names?.push(EMPTY_NAMES);
     this.enterScope(method);
     const body = node.body;
     if (node.isDoit) {
@@ -99,24 +100,15 @@ export class Generator {
         this.e.op(Op.RETURN_SELF);
       }
     }
-    this.closeContext(method, -1);
-    return { frameSize: this.frameSize, names: this.names };
+    this.closeContext(method, 0);
+    return { frameSize: this.frameSize, names: this.names ?? [] };
   }
 
-  private closeContext(ctx: Scope, pc: number): void {
+  /** Records the context's stack need; `ordinal` is its place in the names list. */
+  private closeContext(ctx: Scope, ordinal: number): void {
     ctx.maxDepth = this.e.maxDepth;
     this.frameSize = Math.max(this.frameSize, ctx.numSlots + ctx.maxDepth);
-    const vectors = new Map<number, string[]>();
-    const addVector = (slot: number, scope: Scope): void => {
-      vectors.set(slot, scope.remote.map((v) => v.name));
-    };
-    const walk = (s: Scope): void => {
-      if (s.vectorSlot >= 0) addVector(s.vectorSlot, s);
-      for (const c of s.children) if (c.kind === 'inlined') walk(c);
-    };
-    walk(ctx);
-    for (const item of ctx.copied) if (!(item instanceof TempVar)) addVector(ctx.slotOf(item), item);
-    this.names.set(pc, { slots: ctx.slotNames, vectors });
+    if (this.names) this.names[ordinal] = contextNames(ctx);
   }
 
   /** Scope entry: a fresh temp vector, and nil temps when the scope can be entered again. */
@@ -319,6 +311,7 @@ export class Generator {
     }
     const copied = scope.copied.length;
     const at = this.e.beginClosure(copied, scope.numArgs, scope.numSlots - scope.numArgs - copied);
+    const ordinal = this.names ? this.names.push(EMPTY_NAMES) - 1 : 0;
     const savedDepth = this.e.depth;
     const savedMax = this.e.maxDepth;
     this.ctx = scope;
@@ -337,7 +330,7 @@ export class Generator {
       this.e.span = s;
       this.e.op(Op.BLOCK_RETURN);
     });
-    this.closeContext(scope, at);
+    this.closeContext(scope, ordinal);
     this.ctx = outer;
     this.e.depth = savedDepth + 1 - copied;
     this.e.maxDepth = Math.max(savedMax, this.e.depth);
@@ -346,4 +339,17 @@ export class Generator {
   }
 }
 
-export type { SourceRange };
+const EMPTY_NAMES: ContextNames = { slots: [], vectors: new Map() };
+
+function contextNames(ctx: Scope): ContextNames {
+  const vectors = new Map<number, string[]>();
+  const walk = (s: Scope): void => {
+    if (s.vectorSlot >= 0) vectors.set(s.vectorSlot, s.remote.map((v) => v.name));
+    for (const c of s.children) if (c.kind === 'inlined') walk(c);
+  };
+  walk(ctx);
+  for (const item of ctx.copied) {
+    if (!(item instanceof TempVar)) vectors.set(ctx.slotOf(item), item.remote.map((v) => v.name));
+  }
+  return { slots: ctx.slotNames, vectors };
+}

@@ -5,7 +5,7 @@
 import type { Literal, MethodSpec, Pragma, Primitive } from '../vm/method-spec.ts';
 import type { MethodNode, PragmaNode, Span, VariableNode } from './ast.ts';
 import { Analyzer } from './codegen-analysis.ts';
-import { recordNames } from './codegen-debug.ts';
+import type { ContextNames } from './codegen-debug.ts';
 import { Generator } from './codegen.ts';
 import { CompileError } from './errors.ts';
 import { parseDoit, parseMethod } from './parser.ts';
@@ -30,12 +30,20 @@ export function compileDoit(source: string, env: CompileEnv, opts: CompileOption
 }
 
 export function compileAst(node: MethodNode, source: string, env: CompileEnv, opts: CompileOptions = {}): MethodSpec {
+  return generate(node, source, env, opts, false).spec;
+}
+
+/** compileAst, plus (when `withNames`) the temp names of every context for the disassembler. */
+export function generate(node: MethodNode, source: string, env: CompileEnv, opts: CompileOptions, withNames: boolean): {
+  spec: MethodSpec;
+  names: ContextNames[];
+} {
   const fail = (reason: string, at: Span): never => {
     throw new CompileError(reason, source, at.start, opts.file);
   };
   const { primitive, errorTemp, pragmas } = decodePragmas(node.pragmas, node, fail);
   const analysis = new Analyzer(source, env, node.isDoit, opts.file).analyze(node, errorTemp);
-  const gen = new Generator(analysis, fail);
+  const gen = new Generator(analysis, fail, withNames);
   const { frameSize, names } = gen.generate(node);
   const spec: MethodSpec = {
     selector: node.isDoit ? 'DoIt' : node.selector,
@@ -52,8 +60,7 @@ export function compileAst(node: MethodNode, source: string, env: CompileEnv, op
     source,
     undeclared: analysis.undeclared,
   };
-  recordNames(spec, { contexts: names, instVars: env.instVarNames });
-  return spec;
+  return { spec, names };
 }
 
 interface DecodedPragmas {

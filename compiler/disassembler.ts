@@ -8,9 +8,11 @@ import { namesOf, type ContextNames } from './codegen-debug.ts';
 
 const COMMENT_COLUMN = 40;
 
-export function disassemble(spec: MethodSpec): string {
+/** `instVarNames`, when given, names the receiver's instance variables in comments. */
+export function disassemble(spec: MethodSpec, instVarNames?: readonly string[]): string {
   const code = spec.bytecodes;
   const names = namesOf(spec);
+  let closures = 0;
   const lines: string[] = [];
   const owner = spec.className ? `${spec.className}>>` : '';
   lines.push(`${owner}${spec.selector}  numArgs ${spec.numArgs}  numTemps ${spec.numTemps}  frameSize ${spec.frameSize}`
@@ -30,12 +32,12 @@ export function disassemble(spec: MethodSpec): string {
       continue;
     }
     const operands = decodeOperands(code, pc);
-    const ctx = open.length > 0 ? open[open.length - 1].ctx : names?.contexts.get(-1);
+    const ctx = open.length > 0 ? open[open.length - 1].ctx : names?.[0];
     const text = `${String(pc).padStart(width)}  ${'  '.repeat(open.length)}${[info.name, ...operands].join(' ')}`;
     const next = pc + LENGTHS[op];
-    const note = comment(spec, op, operands, next, ctx, open.length > 0, names?.instVars);
+    const note = comment(spec, op, operands, next, ctx, open.length > 0, instVarNames);
     lines.push(note ? `${text.padEnd(COMMENT_COLUMN)} ; ${note}` : text);
-    if (op === Op.PUSH_CLOSURE) open.push({ end: next + operands[3], ctx: names?.contexts.get(pc) });
+    if (op === Op.PUSH_CLOSURE) open.push({ end: next + operands[3], ctx: names?.[++closures] });
     pc = next;
   }
   if (spec.literals.length > 0) {

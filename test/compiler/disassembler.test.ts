@@ -9,7 +9,7 @@ const env = { instVarNames: ['count'], isBound: (n: string) => /^[A-Z]/.test(n) 
 describe('disassemble', () => {
   it('prints a header, one line per instruction with comments, and the literal frame', () => {
     const m = compileMethod('add: x | t | t := count + x. Transcript show: t printString. ^#(1 $a foo)', env, { className: 'Counter' });
-    expect(disassemble(m)).toBe([
+    expect(disassemble(m, ['count'])).toBe([
       'Counter>>add:  numArgs 1  numTemps 2  frameSize 4',
       ' 0  PUSH_INST_VAR 0                      ; count',
       ' 2  PUSH_TEMP 0                          ; x',
@@ -58,13 +58,21 @@ describe('disassemble', () => {
 
   it('prints every opcode by its table name, even without debug names', () => {
     const m = compileDoit('| a | a := [:x | x]. {a value: 1. thisContext. nil. true. false. 1000. #s. X. X := 3}', env);
-    const copy: MethodSpec = { ...m };
+    const copy: MethodSpec = { ...m, source: 'not [ valid' };
     const text = disassemble(copy);
+    expect(text).not.toContain('; a');
     for (const line of text.split('\n').slice(1)) {
       if (line === 'literals:') break;
       const name = line.trim().split(/\s+/)[1];
       expect(OPCODES.map((o) => o.name)).toContain(name);
     }
+  });
+
+  it('recovers temp names from the source of any spec, whatever its environment', () => {
+    const m = compileMethod('foo: x | count | count := x. ^[count]', env);
+    const text = disassemble({ ...m });
+    expect(text).toMatch(/POP_STORE_TEMP 1\s+; count/);
+    expect(text).toMatch(/PUSH_TEMP 0\s+; count/);
   });
 
   it('flags bytes that are not instructions', () => {
