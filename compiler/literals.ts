@@ -118,7 +118,11 @@ export function scanNumber(src: string, start: number, negative: boolean): Numbe
       if (v >= radix) return fail(`digit ${src[p]} is not valid in radix ${radix}`, p, p + 1);
       p++;
     }
-    if (p === digitsStart) return fail(`expected a digit after ${radix}r`, p, p);
+    if (p === digitsStart) {
+      const c = src.charCodeAt(p);
+      const hint = c >= 97 && c <= 122 ? ' (radix digits are 0-9 and uppercase A-Z)' : '';
+      return fail(`expected a digit after ${radix}r${hint}`, p, p);
+    }
     intDigits = src.slice(digitsStart, p);
   }
 

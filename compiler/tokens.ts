@@ -126,7 +126,7 @@ function isBinaryChar(c: number): boolean {
 
 function describeChar(src: string, at: number): string {
   const cp = src.codePointAt(at)!;
-  if (cp < 32 || cp === 127 || (cp >= 0x80 && cp < 0xa0)) return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (/[\p{C}\p{Z}]/u.test(String.fromCodePoint(cp))) return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
   return `'${String.fromCodePoint(cp)}'`;
 }
 
@@ -162,7 +162,7 @@ export function lex(src: string): LexResult {
 
   while (p < len) {
     const c = src.charCodeAt(p);
-    if (c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 11) { p++; continue; }
+    if (c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 11 || c === 0xa0 || c === 0xfeff) { p++; continue; }
     const top = stack.length > 0 ? stack[stack.length - 1] : -1;
     const inLiteral = top >= Open.LiteralArray;
     const start = p;

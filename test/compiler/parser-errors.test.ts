@@ -80,6 +80,7 @@ describe('lexical errors', () => {
   it('bad characters never throw anything but CompileError', () => {
     expect(err('x ¿')).toBe("1:3 unexpected character '¿'");
     expect(err('x \u0001')).toBe('1:3 unexpected character U+0001');
+    expect(err('x \u200B')).toBe('1:3 unexpected character U+200B');
     expect(err('x foo: 1 !')).toBe("1:10 unexpected character '!'");
   });
   it('numbers', () => {
@@ -89,6 +90,7 @@ describe('lexical errors', () => {
     expect(err('8r19')).toBe('1:4 digit 9 is not valid in radix 8');
     expect(err('2r102')).toBe('1:5 digit 2 is not valid in radix 2');
     expect(err('16r')).toBe('1:4 expected a digit after 16r');
+    expect(err('16rff')).toBe('1:4 expected a digit after 16r (radix digits are 0-9 and uppercase A-Z)');
     expect(err('1e99999')).toBe('1:2 exponent too large');
   });
   it('$ and # need something after them', () => {

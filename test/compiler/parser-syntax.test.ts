@@ -102,6 +102,10 @@ describe('assignments and statements', () => {
     expect(parseDoit('').body).toEqual([]);
     expect(parseDoit('  "only a comment"  ').body).toEqual([]);
   });
+  it('a byte order mark and no-break spaces are blanks; identifiers may use any letters', () => {
+    expect(expr('\uFEFFx\u00A0foo')).toEqual(send(v('x'), 'foo'));
+    expect(expr('café_2 größe')).toEqual(send(v('café_2'), 'größe'));
+  });
   it('comments anywhere; "" is an empty comment', () => {
     expect(expr('"a" x "b" foo: "c" 1 "d" + "" 2 "e"')).toEqual(send(v('x'), 'foo:', send(int(1), '+', int(2))));
   });
