@@ -2,8 +2,8 @@
 //
 // Pipeline: lex (tokens.ts, hand written, never throws) -> one shared parser instance
 // builds a CST -> AstBuilder (cst-to-ast.ts) builds the AST of ast.ts. Errors from any
-// stage are turned into one CompileError naming a specific reason (explainError turns
-// chevrotain's exceptions into those reasons); the earliest error in the source wins.
+// stage are turned into one CompileError naming a specific reason (explainSyntaxError in
+// errors.ts words chevrotain's exceptions); the earliest error in the source wins.
 //
 // Grammar (precedence: unary > binary > keyword; cascades apply to the last message):
 //   methodDecl   := methodPattern body
@@ -18,14 +18,14 @@
 // For speed, statements, primary and the first operand of each expression are inlined
 // (statementList, operand, expressionBody); the CST keeps them apart by key.
 
-import { CstParser, EMPTY_ALT, EOF, type CstNode, type IOrAlt, type IRecognitionException } from 'chevrotain';
+import { CstParser, EMPTY_ALT, type CstNode, type IOrAlt, type IRecognitionException } from 'chevrotain';
 import type { Expr, MethodNode } from './ast.ts';
 import { AstBuilder, AstError } from './cst-to-ast.ts';
-import { CompileError, DEFAULT_FILE, lineColumn } from './errors.ts';
+import { CompileError, DEFAULT_FILE, explainSyntaxError, type Failure } from './errors.ts';
 import {
-  allTokens, Assign, BinarySelector, Bar, Caret, Colon, Gt, HashBracket, HashParen, Identifier,
-  Keyword, LBrace, LBracket, LiteralToken, LParen, Lt, MultiKeyword, Period, RBrace, RBracket,
-  RParen, Semicolon, BinaryOp, Variable, AssignTarget, lex, type Token,
+  allTokens, Assign, AssignTarget, BinarySelector, Bar, Caret, Colon, Gt, HashBracket, HashParen,
+  Identifier, Keyword, LBrace, LBracket, LiteralToken, LParen, Lt, MultiKeyword, Period, RBrace,
+  RBracket, RParen, Semicolon, Variable, lex,
 } from './tokens.ts';
 
 export interface ParseOptions {
@@ -240,129 +240,6 @@ class SmalltalkParser extends CstParser {
   });
 }
 
-/** A failure to report: reason, offset, and whether it is only that the input ended early. */
-interface Failure {
-  reason: string;
-  offset: number;
-  atEnd: boolean;
-}
-
-const OPENERS = new Set([LParen, LBracket, LBrace, HashParen, HashBracket]);
-const CLOSERS = new Set([RParen, RBracket, RBrace]);
-const SELECTORS = new Set([Identifier, Keyword, BinarySelector, Bar, Lt, Gt]);
-
-/** `opened at line:col` for the innermost bracket still open before token `index`. */
-function openedAt(tokens: Token[], index: number, source: string): string {
-  let depth = 0;
-  for (let j = index - 1; j >= 0; j--) {
-    const type = tokens[j].tokenType;
-    if (CLOSERS.has(type)) depth++;
-    else if (OPENERS.has(type)) {
-      if (depth === 0) {
-        const lc = lineColumn(source, tokens[j].startOffset);
-        return `opened at ${lc.line}:${lc.column}`;
-      }
-      depth--;
-    }
-  }
-  return 'opened earlier';
-}
-
-function pragmaOpenedAt(tokens: Token[], index: number, source: string): string {
-  let j = index - 1;
-  while (j > 0 && tokens[j].tokenType !== Lt) j--;
-  const lc = lineColumn(source, tokens[Math.max(j, 0)].startOffset);
-  return `opened at ${lc.line}:${lc.column}`;
-}
-
-function isBinary(token: Token | undefined): boolean {
-  return token !== undefined && (token.tokenType === BinaryOp || token.tokenType === Bar ||
-    token.tokenType === Lt || token.tokenType === Gt);
-}
-
-/** An operand was expected after `prev`. */
-function expectedOperand(prev: Token | undefined): string {
-  if (prev === undefined) return 'expected an expression';
-  const t = prev.tokenType;
-  if (t === Assign) return 'expected an expression after :=';
-  if (t === Caret) return 'expected an expression after ^';
-  if (t === Keyword || isBinary(prev)) return `expected an argument after ${prev.image}`;
-  if (t === LParen) return 'expected an expression after (';
-  return 'expected an expression';
-}
-
-/** A statement ended (no more messages apply) but `token` follows instead of `.` or a closer. */
-function expectedStatementEnd(token: Token): string {
-  const t = token.tokenType;
-  if (t === Assign) return 'only a variable can be assigned with :=';
-  if (t === MultiKeyword) return `expected an argument after ${token.image.slice(0, token.image.indexOf(':') + 1)}`;
-  // A selector can only be left over after a cascade part, which is exactly one message.
-  if (SELECTORS.has(t)) return 'expected ; or statement end after a cascaded message';
-  return 'expected a selector or statement end';
-}
-
-/** Translate chevrotain's exception into one specific reason at one place. */
-function explainError(e: IRecognitionException, tokens: Token[], endOffset: number, canContinue: boolean, source: string): Failure {
-  const token = e.token as Token;
-  const atEnd = token.tokenType === EOF;
-  const index = atEnd ? tokens.length : tokens.indexOf(token);
-  const prev = index > 0 ? tokens[index - 1] : undefined;
-  const offset = atEnd ? endOffset : token.startOffset;
-  const stack = e.context.ruleStack;
-  const rule = stack[stack.length - 1];
-  const noViableAlt = e.name === 'NoViableAltException';
-  let reason: string;
-  if (e.name === 'NotAllInputParsedException') {
-    // After a period only parseExpression stops: it takes a single expression.
-    reason = prev?.tokenType === Period ? 'expected the end of input after the expression' : expectedStatementEnd(token);
-  }
-  else switch (rule) {
-    case 'statement':
-    case 'expression':
-    case 'binaryExpr':
-    case 'unaryExpr':
-      reason = noViableAlt ? expectedOperand(prev) : `expected ) to close the parenthesis ${openedAt(tokens, index, source)}`;
-      break;
-    case 'methodPattern':
-      reason = noViableAlt ? 'expected a message pattern (unary, binary or keyword selector with argument names)'
-        : `expected an argument name after ${prev?.image}`;
-      break;
-    case 'temporaries':
-      reason = atEnd ? 'expected | to end the temporaries' : 'expected a temporary name or | to end the temporaries';
-      break;
-    case 'pragma':
-      reason = noViableAlt ? 'expected a pragma selector after <' : `expected > to close the pragma ${pragmaOpenedAt(tokens, index, source)}`;
-      break;
-    case 'pragmaArg':
-      reason = `expected a literal argument after ${prev?.image}`;
-      break;
-    case 'cascadeMessage':
-      reason = 'expected a message after ;';
-      break;
-    case 'blockParams':
-      reason = prev?.tokenType === Colon ? 'expected a parameter name after :' : 'expected | or ] after the block parameters';
-      break;
-    case 'block':
-      reason = atEnd ? `expected ] to close the block ${openedAt(tokens, index, source)}` : expectedStatementEnd(token);
-      break;
-    case 'brace':
-      reason = token.tokenType === Caret ? 'a return (^) is not allowed inside { }'
-        : `expected . or } to close the brace ${openedAt(tokens, index, source)}`;
-      break;
-    case 'literalArray':
-    case 'nestedArray':
-      reason = `expected a literal or ) to close the literal array ${openedAt(tokens, index, source)}`;
-      break;
-    case 'byteArray':
-    case 'nestedBytes':
-      reason = `expected an integer 0..255 or ] to close the byte array ${openedAt(tokens, index, source)}`;
-      break;
-    default:
-      reason = atEnd ? 'unexpected end of input' : `unexpected ${token.image}`;
-  }
-  return { reason, offset, atEnd: atEnd && canContinue };
-}
-
 /** The one parser instance; chevrotain parsers are reusable by resetting `input`. */
 export const smalltalkParser = new SmalltalkParser();
 const builder = new AstBuilder();
@@ -381,7 +258,7 @@ function analyze(source: string, rule: EntryRule): { cst: CstNode | null; failur
   if (parser.errors.length > 0) {
     const endOffset = lexFailure !== null ? lexFailure.offset : lexed.endOffset;
     const e: IRecognitionException = parser.errors[0];
-    const parseFailure = explainError(e, lexed.tokens, endOffset, lexFailure === null, source);
+    const parseFailure = explainSyntaxError(e, lexed.tokens, endOffset, lexFailure === null, source);
     if (lexFailure === null || parseFailure.offset < lexFailure.offset) return { cst: null, failure: parseFailure };
   }
   return { cst: lexFailure === null ? cst : null, failure: lexFailure };
