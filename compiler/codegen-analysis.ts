@@ -54,7 +54,6 @@ export class Analyzer {
     this.env = env;
     this.isDoit = isDoit;
     this.instVars = new Map();
-    env.instVarNames.forEach((name, i) => { if (!this.instVars.has(name)) this.instVars.set(name, new InstVarRef(i)); });
     this.globals = new Map();
     this.bindings = new Map();
     this.blocks = new Map();
@@ -91,12 +90,9 @@ export class Analyzer {
   private declare(scope: Scope, node: VariableNode, isArg: boolean): TempVar {
     const name = node.name;
     if (SPECIALS.has(name)) this.error(`cannot use ${name} as a variable name`, node.start);
-    if (scope.vars.has(name)) {
-      this.error(`duplicate ${isArg && scope.vars.get(name)!.isArg ? 'argument' : 'temporary'} ${name}`, node.start);
-    }
     const v = new TempVar(name, isArg, scope, node);
-    scope.vars.set(name, v);
-    scope.declared.push(v);
+    const old = scope.declare(v);
+    if (old) this.error(`duplicate ${isArg && old.isArg ? 'argument' : 'temporary'} ${name}`, node.start);
     return v;
   }
 
@@ -185,7 +181,7 @@ export class Analyzer {
       this.bindings.set(node, name as Special);
       return;
     }
-    const iv = this.instVars.get(name);
+    const iv = this.instVar(name);
     if (iv) {
       if (iv.index > 255) this.error(`too many instance variables to access ${name}`, node.start);
       this.bindings.set(node, iv);
@@ -203,22 +199,34 @@ export class Analyzer {
     this.bindings.set(node, g);
   }
 
+  /** The instance variable named `name` (the first slot of that name), or null. */
+  private instVar(name: string): InstVarRef | null {
+    let iv = this.instVars.get(name);
+    if (iv === undefined) {
+      const index = this.env.instVarNames.indexOf(name);
+      if (index < 0) return null;
+      iv = new InstVarRef(index);
+      this.instVars.set(name, iv);
+    }
+    return iv;
+  }
+
   private recordAccess(v: TempVar, scope: Scope, isWrite: boolean, writePos: number): void {
     const owner = v.scope.context;
     let ctx = scope.context;
     if (ctx === owner) {
-      if (isWrite) v.writes.push({ pos: writePos, scope });
+      if (isWrite) v.addWrite({ pos: writePos, scope });
       return;
     }
     if (isWrite) v.escapingWrite = true;
     let outermost = ctx;
     while (ctx !== owner) {
-      v.capturedBy.add(ctx);
+      v.addCapturingContext(ctx);
       outermost = ctx;
       ctx = ctx.parent!.context;
     }
     const creation = outermost.parent!;
     const pos = outermost.node.start;
-    if (!v.captures.some((c) => c.pos === pos)) v.captures.push({ pos, scope: creation });
+    v.addCapture({ pos, scope: creation });
   }
 }

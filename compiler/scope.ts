@@ -41,12 +41,13 @@ export class TempVar {
   readonly isArg: boolean;
   readonly scope: Scope;
   readonly node: VariableNode | null;
+  // The three lists below stay null until needed: most variables are never captured.
   /** Real block contexts, other than the owner, through which the variable is reached. */
-  readonly capturedBy: Set<Scope>;
+  capturedBy: Scope[] | null;
   /** Capture points in the owner context (creation of the outermost capturing block). */
-  readonly captures: AccessEvent[];
+  captures: AccessEvent[] | null;
   /** Writes in the owner context. */
-  readonly writes: AccessEvent[];
+  writes: AccessEvent[] | null;
   /** Written from a context other than the owner. */
   escapingWrite: boolean;
   isRemote: boolean;
@@ -60,15 +61,35 @@ export class TempVar {
     this.isArg = isArg;
     this.scope = scope;
     this.node = node;
-    this.capturedBy = new Set();
-    this.captures = [];
-    this.writes = [];
+    this.capturedBy = null;
+    this.captures = null;
+    this.writes = null;
     this.escapingWrite = false;
     this.isRemote = false;
     this.slot = -1;
     this.vectorIndex = -1;
   }
+
+  addWrite(event: AccessEvent): void {
+    (this.writes ??= []).push(event);
+  }
+
+  /** Notes that block context `ctx` reaches this variable (it will copy it or its vector). */
+  addCapturingContext(ctx: Scope): void {
+    const list = (this.capturedBy ??= []);
+    if (!list.includes(ctx)) list.push(ctx);
+  }
+
+  addCapture(event: AccessEvent): void {
+    const list = (this.captures ??= []);
+    if (!list.some((c) => c.pos === event.pos)) list.push(event);
+  }
 }
+
+const NO_COPIED: readonly Copied[] = Object.freeze([]);
+/** Shared by inlined scopes, which never copy anything (only real contexts appear in capturedBy). */
+const NO_COPY_SLOTS: ReadonlyMap<Copied, number> = new Map();
+const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /** Something a block copies from its outer context: a variable's value, or a scope's temp vector. */
 export type Copied = TempVar | Scope;
@@ -82,7 +103,8 @@ export class Scope {
   readonly loop: object | null;
   /** True when an inlined ancestor-or-self within the same context is a loop part. */
   readonly inLoop: boolean;
-  readonly vars: Map<string, TempVar>;
+  /** Declared variables by name; null while the scope declares none. */
+  private vars: Map<string, TempVar> | null;
   /** Declared variables (params first), in source order. */
   readonly declared: TempVar[];
   /** Variables of this scope kept in its temp vector, in vector order. */
@@ -98,12 +120,12 @@ export class Scope {
   // Context-level fields (kind method/block only).
   numArgs: number;
   /** What the closure copies, in PUSH_CLOSURE order. */
-  readonly copied: Copied[];
-  readonly copySlots: Map<Copied, number>;
+  readonly copied: readonly Copied[];
+  readonly copySlots: ReadonlyMap<Copied, number>;
   /** Total temp slots: args + copied + temps (everything before the stack). */
   numSlots: number;
   /** Slot names for the disassembler. */
-  readonly slotNames: string[];
+  readonly slotNames: readonly string[];
   maxDepth: number;
 
   constructor(kind: ScopeKind, parent: Scope | null, node: MethodNode | BlockNode, loop: object | null) {
@@ -113,7 +135,8 @@ export class Scope {
     this.node = node;
     this.loop = loop;
     this.inLoop = kind === 'inlined' && (loop !== null || (parent !== null && parent.inLoop));
-    this.vars = new Map();
+    const real = kind !== 'inlined';
+    this.vars = null;
     this.declared = [];
     this.remote = [];
     this.vectorSlot = -1;
@@ -121,10 +144,10 @@ export class Scope {
     this.hiddenSlots = [];
     this.children = [];
     this.numArgs = 0;
-    this.copied = [];
-    this.copySlots = new Map();
+    this.copied = real ? [] : NO_COPIED;
+    this.copySlots = real ? new Map() : NO_COPY_SLOTS;
     this.numSlots = 0;
-    this.slotNames = [];
+    this.slotNames = real ? [] : NO_NAMES;
     this.maxDepth = 0;
     if (parent) parent.children.push(this);
   }
@@ -133,9 +156,19 @@ export class Scope {
     return this.kind !== 'inlined';
   }
 
+  /** Declares `v`; answers the variable of the same name already declared here, if any (then `v` is not added). */
+  declare(v: TempVar): TempVar | undefined {
+    const vars = (this.vars ??= new Map());
+    const old = vars.get(v.name);
+    if (old) return old;
+    vars.set(v.name, v);
+    this.declared.push(v);
+    return undefined;
+  }
+
   lookup(name: string): TempVar | undefined {
     for (let s: Scope | null = this; s; s = s.parent) {
-      const v = s.vars.get(name);
+      const v = s.vars?.get(name);
       if (v) return v;
     }
     return undefined;
@@ -188,9 +221,10 @@ export function allocateSlots(method: Scope): void {
 
 function decideRemote(scope: Scope): void {
   for (const v of scope.declared) {
-    if (v.capturedBy.size === 0) continue;
+    if (v.capturedBy === null) continue;
+    const captures = v.captures ?? [];
     v.isRemote = v.escapingWrite
-      || v.writes.some((w) => v.captures.some((c) => writeFollowsCapture(w, c, v)));
+      || (v.writes ?? []).some((w) => captures.some((c) => writeFollowsCapture(w, c, v)));
     if (v.isRemote) {
       v.vectorIndex = scope.remote.length;
       scope.remote.push(v);
@@ -201,11 +235,13 @@ function decideRemote(scope: Scope): void {
 
 function buildCopyLists(scope: Scope): void {
   for (const v of scope.declared) {
+    if (v.capturedBy === null) continue;
     const item: Copied = v.isRemote ? v.scope : v;
     for (const block of v.capturedBy) {
-      if (!block.copySlots.has(item)) {
-        block.copySlots.set(item, -1);
-        block.copied.push(item);
+      const slots = block.copySlots as Map<Copied, number>;
+      if (!slots.has(item)) {
+        slots.set(item, -1);
+        (block.copied as Copied[]).push(item);
       }
     }
   }
@@ -213,14 +249,14 @@ function buildCopyLists(scope: Scope): void {
 }
 
 function numberContext(ctx: Scope): void {
-  const names = ctx.slotNames;
+  const names = ctx.slotNames as string[];
   const params = ctx.declared.slice(0, ctx.numArgs);
   for (const p of params) {
     p.slot = names.length;
     names.push(p.name);
   }
   for (const item of ctx.copied) {
-    ctx.copySlots.set(item, names.length);
+    (ctx.copySlots as Map<Copied, number>).set(item, names.length);
     names.push(item instanceof TempVar ? item.name : vectorName(item));
   }
   numberLocals(ctx, ctx, ctx.numArgs);
@@ -229,7 +265,7 @@ function numberContext(ctx: Scope): void {
 
 /** Numbers `scope`'s non-arg variables, vector and hidden temps, then its inlined children's. */
 function numberLocals(ctx: Scope, scope: Scope, skip: number): void {
-  const names = ctx.slotNames;
+  const names = ctx.slotNames as string[];
   for (let i = skip; i < scope.declared.length; i++) {
     const v = scope.declared[i];
     if (v.isRemote) continue;
