@@ -1,0 +1,28 @@
+// The primitive table: index = primitive number (Squeak's numbering below 1000, Strata's
+// named primitives from FIRST_NAMED_PRIMITIVE, see names.ts). Missing entries fail, so the
+// method's Smalltalk code runs.
+
+import type { PrimFn } from '../state.ts';
+import { FIRST_NAMED_PRIMITIVE, NAMED_PRIMITIVES, named } from './names.ts';
+import { installBlockPrimitives } from './block.ts';
+import { installCollectionPrimitives } from './collection.ts';
+import { installFloatPrimitives } from './float.ts';
+import { installIntegerPrimitives } from './integer.ts';
+import { installObjectPrimitives } from './object.ts';
+import { installStringPrimitives } from './string.ts';
+import { installSystemPrimitives } from './system.ts';
+
+export function buildPrimitiveTable(): (PrimFn | undefined)[] {
+  const table: (PrimFn | undefined)[] = new Array(FIRST_NAMED_PRIMITIVE + NAMED_PRIMITIVES.length).fill(undefined);
+  installIntegerPrimitives(table, named);
+  installFloatPrimitives(table, named);
+  installObjectPrimitives(table, named);
+  installCollectionPrimitives(table);
+  installStringPrimitives(table, named);
+  installBlockPrimitives(table, named);
+  installSystemPrimitives(table, named);
+  return table;
+}
+
+/** The one shared table (primitives are stateless functions). */
+export const PRIMITIVES: readonly (PrimFn | undefined)[] = buildPrimitiveTable();
