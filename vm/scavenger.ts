@@ -11,7 +11,9 @@
 // Forwarding: a copied nursery object gets FORWARDED_BIT in header word 0 and its new oop in
 // word 1 (a big object's slot count stays readable in its prefix). The nursery is abandoned
 // afterwards, so these headers never outlive the scavenge. A `become:` that leaves forwarders
-// behind would use the same encoding; the scavenger only consults it for nursery objects.
+// behind can use the same encoding: a forwarded nursery object whose target is itself young
+// is followed to that target (a scavenge copy's target is always old). Forwarders in old or
+// saved space are not followed by either collector yet.
 //
 // Space: before copying, old space is grown so that even a nursery that survives entirely
 // fits; so `words` never changes during a scavenge. Only when maxBytes forbids that and the
@@ -92,7 +94,10 @@ class Scavenger {
     const words = this.words;
     const w = v >>> 2;
     const h0 = words[w];
-    if (h0 >= FORWARDED_BIT) return words[w + 1];
+    if (h0 >= FORWARDED_BIT) {
+      const target = words[w + 1];
+      return target < this.nurseryEnd && (target & 3) === 0 ? this.forward(target) : target;
+    }
     let n = (words[w + 1] >>> SLOTS_SHIFT) & SLOTS_MASK;
     let src = w;
     if (n === SLOTS_BIG) {

@@ -148,6 +148,18 @@ describe('scavenge', () => {
     expect(text(heap, heap.fetch(overflow, 0))).toBe('young');
   });
 
+  it('follows a young forwarder (as a lazy become: would leave) to its target', () => {
+    const heap = makeHeap();
+    const a = newString(heap, 'a');
+    const b = newString(heap, 'b');
+    heap.words[a >>> 2] = (heap.words[a >>> 2] | FORWARDED_BIT) >>> 0;
+    heap.words[(a >>> 2) + 1] = b;
+    heap.roots.push(a, newArray(heap, [a]));
+    scavenge(heap);
+    expect(text(heap, heap.roots[0])).toBe('b');
+    expect(heap.fetch(heap.roots[1], 0)).toBe(heap.roots[0]);
+  });
+
   it('treats weak slots strongly', () => {
     const heap = makeHeap();
     const target = newString(heap, 'only weakly held');
