@@ -28,16 +28,28 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median seconds of `runs` timed calls of `fn` (after one warm-up call). */
-function time(runs: number, fn: () => void): number {
+interface Timing {
+  /** Median wall-clock seconds. */
+  wall: number;
+  /** Median CPU seconds of this process (all threads, so GC helpers count): the figure to
+   *  trust when other processes load the machine. */
+  cpu: number;
+}
+
+/** Medians of `runs` timed calls of `fn` (after one warm-up call). */
+function time(runs: number, fn: () => void): Timing {
   fn();
-  const samples: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     fn();
-    samples.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    wall.push((performance.now() - t0) / 1000);
+    cpu.push((c.user + c.system) / 1e6);
   }
-  return median(samples);
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 function report(label: string, jobs: Job[], runs: number): void {
@@ -57,11 +69,12 @@ function report(label: string, jobs: Job[], runs: number): void {
   const parse = time(runs, () => { for (const j of good) parseMethod(j.source); });
   const codegen = time(runs, () => { good.forEach((j, i) => compileAst(goodAsts[i], j.source, j.env)); });
   const n = good.length;
-  const rate = (s: number): string => `${Math.round(n / s).toLocaleString('en-US')} methods/s`;
+  const rate = (s: number): string => `${Math.round(n / s).toLocaleString('en-US')}`.padStart(9);
+  const row = (what: string, t: Timing): string => `  ${what.padEnd(27)}${rate(t.wall)} methods/s wall  ${rate(t.cpu)} methods/s cpu`;
   console.log(`${label}: ${n} methods (${Math.round(chars / Math.max(n, 1))} chars avg), median of ${runs} runs`);
-  console.log(`  compile (parse + codegen): ${rate(total)}  (${(total * 1000).toFixed(1)} ms)`);
-  console.log(`  parse only:                ${rate(parse)}`);
-  console.log(`  scopes + codegen only:     ${rate(codegen)}`);
+  console.log(row('compile (parse + codegen):', total));
+  console.log(row('parse only:', parse));
+  console.log(row('scopes + codegen only:', codegen));
   if (failures.length > 0) {
     console.log(`  ${failures.length} methods did not compile; first: ${failures[0].split('\n')[0]}`);
   }
@@ -98,6 +111,8 @@ function kernelJobs(root: string): Job[] {
   });
 }
 
+const [load1] = (await import('node:os')).loadavg();
+console.log(`load average ${load1.toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
 const runs = option('runs', 5);
 const count = option('count', 6000);
 const corpusEnv: CompileEnv = { instVarNames: CORPUS_INST_VARS, isBound: (name) => /^[A-Z]/.test(name) };

@@ -5,7 +5,7 @@
 
 import type { BlockNode, Expr, MessageNode, MethodNode, Statement, VariableNode } from './ast.ts';
 import { CompileError } from './errors.ts';
-import { inlineKindOf, inlinedBlocks, type InlineKind } from './inline-rules.ts';
+import { inlineKindOf, inlinedBlocks } from './inline-rules.ts';
 import { allocateSlots, Scope, TempVar, type CompileEnv } from './scope.ts';
 
 export const MAX_ARGS = 15;
@@ -27,11 +27,14 @@ export type Binding = TempVar | InstVarRef | GlobalRef | Special;
 
 const SPECIALS: ReadonlySet<string> = new Set(['self', 'super', 'thisContext', 'nil', 'true', 'false']);
 
+/**
+ * The analysed method. Code generation re-resolves identifiers as it walks (temps through
+ * the scope tree, the rest through `resolver`) rather than reading per-node tables: that
+ * keeps compiling cheap, and both walks use the same rules so they always agree.
+ */
 export interface Analysis {
   method: Scope;
-  bindings: Map<VariableNode, Binding>;
-  blocks: Map<BlockNode, Scope>;
-  inlined: Map<MessageNode, InlineKind>;
+  resolver: Analyzer;
   /** Doit only: auto-declared names in first-use order. */
   undeclared: string[];
 }
@@ -43,9 +46,6 @@ export class Analyzer {
   private readonly isDoit: boolean;
   private readonly instVars: Map<string, InstVarRef>;
   private readonly globals: Map<string, GlobalRef>;
-  private readonly bindings: Map<VariableNode, Binding>;
-  private readonly blocks: Map<BlockNode, Scope>;
-  private readonly inlined: Map<MessageNode, InlineKind>;
   private readonly undeclared: string[];
 
   constructor(source: string, env: CompileEnv, isDoit: boolean, file?: string) {
@@ -55,9 +55,6 @@ export class Analyzer {
     this.isDoit = isDoit;
     this.instVars = new Map();
     this.globals = new Map();
-    this.bindings = new Map();
-    this.blocks = new Map();
-    this.inlined = new Map();
     this.undeclared = [];
   }
 
@@ -79,7 +76,7 @@ export class Analyzer {
     if (errorTemp && method.declared[method.numArgs].isRemote) {
       this.error(`primitive error code ${errorTemp.name} cannot be written inside a block`, errorTemp.start);
     }
-    return { method, bindings: this.bindings, blocks: this.blocks, inlined: this.inlined, undeclared: this.undeclared };
+    return { method, resolver: this, undeclared: this.undeclared };
   }
 
   private checkContexts(scope: Scope): void {
@@ -137,7 +134,6 @@ export class Analyzer {
       for (const a of m.args) this.expr(a, scope);
       return;
     }
-    this.inlined.set(m, kind);
     const parts = inlinedBlocks(m, kind);
     const blockSet = new Set(parts.map((p) => p.block));
     // Operands and blocks in source order, which is also the order their code first runs.
@@ -156,7 +152,6 @@ export class Analyzer {
 
   private block(b: BlockNode, parent: Scope, kind: 'block' | 'inlined', loop: object | null): Scope {
     const scope = new Scope(kind, parent, b, loop);
-    this.blocks.set(b, scope);
     if (b.params.length > MAX_ARGS) this.error('too many arguments', b.params[MAX_ARGS].start);
     for (const p of b.params) this.declare(scope, p, true);
     if (kind === 'block') scope.numArgs = b.params.length;
@@ -165,38 +160,40 @@ export class Analyzer {
     return scope;
   }
 
-  /** Resolves `node` in `scope`; `writePos` >= 0 marks an assignment completing at that offset. */
+  /** Resolves `node` in `scope`, checks it and records the access; `writePos` >= 0 marks an assignment completing at that offset. */
   private reference(node: VariableNode, scope: Scope, writePos: number): void {
     const name = node.name;
     const isWrite = writePos >= 0;
     const v = scope.lookup(name);
     if (v) {
       if (isWrite && v.isArg) this.error(`cannot assign to argument ${name}`, node.start);
-      this.bindings.set(node, v);
       this.recordAccess(v, scope, isWrite, writePos);
       return;
     }
     if (SPECIALS.has(name)) {
       if (isWrite) this.error(`cannot assign to ${name}`, node.start);
-      this.bindings.set(node, name as Special);
       return;
     }
     const iv = this.instVar(name);
     if (iv) {
       if (iv.index > 255) this.error(`too many instance variables to access ${name}`, node.start);
-      this.bindings.set(node, iv);
       return;
     }
-    let g = this.globals.get(name);
-    if (!g) {
+    if (!this.globals.has(name)) {
       if (!this.env.isBound(name)) {
         if (!this.isDoit) this.error(`undeclared variable ${name}`, node.start);
         this.undeclared.push(name);
       }
-      g = new GlobalRef(name);
-      this.globals.set(name, g);
+      this.globals.set(name, new GlobalRef(name));
     }
-    this.bindings.set(node, g);
+  }
+
+  /** What `name` means in `scope` (after analysis, so it is known to resolve). */
+  resolve(name: string, scope: Scope): Binding {
+    const v = scope.lookup(name);
+    if (v) return v;
+    if (SPECIALS.has(name)) return name as Special;
+    return this.instVar(name) ?? this.globals.get(name)!;
   }
 
   /** The instance variable named `name` (the first slot of that name), or null. */

@@ -48,6 +48,7 @@ import { GlobalRef, InstVarRef, type Analysis, type Binding } from './codegen-an
 import { Emitter } from './codegen-emitter.ts';
 import type { ContextNames } from './codegen-debug.ts';
 import { genInlined } from './inline.ts';
+import { inlineKindOf } from './inline-rules.ts';
 import { TempVar, type Scope } from './scope.ts';
 
 const SPECIAL_INDEX: ReadonlyMap<string, number> = new Map(SPECIAL_SELECTORS.map(([sel], i) => [sel, i]));
@@ -66,6 +67,8 @@ export class Generator {
   private readonly a: Analysis;
   /** The context (method or real block scope) whose code is being written. */
   ctx: Scope;
+  /** The innermost scope (possibly inlined) of the code being written. */
+  private scope: Scope;
   /** Debug names are only collected on request (the disassembler's), never on the compile path. */
   private readonly names: ContextNames[] | null;
   private frameSize: number;
@@ -74,6 +77,7 @@ export class Generator {
     this.e = new Emitter(fail);
     this.a = analysis;
     this.ctx = analysis.method;
+    this.scope = analysis.method;
     this.names = withNames ? [] : null;
     this.frameSize = 0;
   }
@@ -126,8 +130,14 @@ export class Generator {
     }
   }
 
+  /** The scope analysis made for `block`, a literal block appearing in the current scope. */
   scopeOf(block: BlockNode): Scope {
-    return this.a.blocks.get(block)!;
+    for (const child of this.scope.children) if (child.node === block) return child;
+    throw new Error('internal: block without a scope');
+  }
+
+  private binding(node: VariableNode): Binding {
+    return this.a.resolver.resolve(node.name, this.scope);
   }
 
   private statement(s: Statement): void {
@@ -137,7 +147,7 @@ export class Generator {
 
   /** `^expr`: RETURN_SELF for ^self, else the value and RETURN_TOP. */
   private returnValue(s: Statement, expr: Expr): void {
-    if (expr.type === 'variable' && this.a.bindings.get(expr) === 'self') {
+    if (expr.type === 'variable' && this.binding(expr) === 'self') {
       this.e.span = s;
       this.e.op(Op.RETURN_SELF);
       return;
@@ -150,14 +160,18 @@ export class Generator {
   /** Body of an inlined block: leaves its value (nil if empty) when `value`, nothing otherwise. */
   inlinedBody(block: BlockNode, value: boolean): void {
     const scope = this.scopeOf(block);
+    const outer = this.scope;
     const entry = this.e.depth;
+    this.scope = scope;
     this.e.span = block;
     this.enterScope(scope);
     const body = block.body;
-    body.forEach((s, i) => {
+    for (let i = 0; i < body.length; i++) {
+      const s = body[i];
       if (i === body.length - 1 && value && s.type === 'expr') this.expr(s.expr, true);
       else this.statement(s);
-    });
+    }
+    this.scope = outer;
     if (value) {
       if (body.length === 0) {
         this.e.span = block;
@@ -178,7 +192,7 @@ export class Generator {
       case 'variable':
         if (!value) return;
         this.e.span = e;
-        this.push(this.a.bindings.get(e)!);
+        this.push(this.binding(e));
         return;
       case 'assign':
         this.expr(e.value, true);
@@ -246,7 +260,7 @@ export class Generator {
   }
 
   private store(target: VariableNode, pop: boolean): void {
-    const b = this.a.bindings.get(target)!;
+    const b = this.binding(target);
     if (b instanceof TempVar) {
       if (b.isRemote) {
         const vec = this.ctx.vectorSlotFor(b.scope);
@@ -268,7 +282,7 @@ export class Generator {
   }
 
   private message(m: MessageNode, value: boolean): void {
-    const kind = this.a.inlined.get(m);
+    const kind = inlineKindOf(m);
     if (kind) return genInlined(this, m, kind, value);
     const isSuper = this.isSuper(m.receiver);
     this.expr(m.receiver, true);
@@ -304,6 +318,7 @@ export class Generator {
   private closure(b: BlockNode): void {
     const scope = this.scopeOf(b);
     const outer = this.ctx;
+    const outerScope = this.scope;
     this.e.span = b;
     for (const item of scope.copied) {
       if (item instanceof TempVar) this.pushTemp(item);
@@ -315,6 +330,7 @@ export class Generator {
     const savedDepth = this.e.depth;
     const savedMax = this.e.maxDepth;
     this.ctx = scope;
+    this.scope = scope;
     this.e.depth = 0;
     this.e.maxDepth = 0;
     this.enterScope(scope);
@@ -324,14 +340,19 @@ export class Generator {
       this.e.op(Op.PUSH_NIL);
       this.e.op(Op.BLOCK_RETURN);
     }
-    body.forEach((s, i) => {
-      if (i < body.length - 1 || s.type === 'return') return this.statement(s);
+    for (let i = 0; i < body.length; i++) {
+      const s = body[i];
+      if (i < body.length - 1 || s.type === 'return') {
+        this.statement(s);
+        continue;
+      }
       this.expr(s.expr, true);
       this.e.span = s;
       this.e.op(Op.BLOCK_RETURN);
-    });
+    }
     this.closeContext(scope, ordinal);
     this.ctx = outer;
+    this.scope = outerScope;
     this.e.depth = savedDepth + 1 - copied;
     this.e.maxDepth = Math.max(savedMax, this.e.depth);
     this.e.span = b;

@@ -55,7 +55,7 @@ export function generate(node: MethodNode, source: string, env: CompileEnv, opts
     primitive,
     pragmas,
     literals: gen.e.literals,
-    bytecodes: Uint8Array.from(gen.e.code),
+    bytecodes: new Uint8Array(gen.e.code),
     sourceMap: gen.e.sourceMap,
     source,
     undeclared: analysis.undeclared,
