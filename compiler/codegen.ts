@@ -26,21 +26,29 @@
 //   copied into the closure when it is never written after the block is created;
 //   otherwise it lives in its declaring scope's temp vector (PUSH_NEW_ARRAY n stored in
 //   a hidden temp when the scope is entered) accessed with *_REMOTE_TEMP, and the vector
-//   itself is copied into the blocks. An inlined block's scope that is entered again
-//   (a loop body) gets a fresh vector and nil temps at each entry, so each iteration
-//   has fresh bindings, and the to:do: variable is copied per closure: `1 to: 3 do: [:i |
-//   blocks add: [i]]` gives blocks answering 1, 2, 3 (as in Pharo).
+//   itself is copied into the blocks. "Written after" is judged in evaluation order and
+//   counts any write inside a block other than the owner, and any write in an inlined
+//   loop that also creates the capturing block (unless the variable is declared inside
+//   that loop). An inlined block's scope that is entered again (a loop body) gets a fresh
+//   vector and nil temps at each entry, so each iteration has fresh bindings. The to:do:
+//   variable is an argument (never assigned by user code), so closures copy it and
+//   `1 to: 3 do: [:i | blocks add: [i]]` gives blocks answering 1, 2, 3 (as in Pharo).
 //
 // Sends. Receiver, then arguments, then SEND literal-index numArgs; SUPER_SEND for
 //   `super` (receiver pushed by PUSH_SELF); SEND_SPECIAL for every selector in
 //   SPECIAL_SELECTORS. A cascade evaluates the receiver once, DUPs it before each message
 //   but the last and POPs the intermediate results. Inlined control structures (see
 //   inline-rules.ts) use JUMP/JUMP_TRUE/JUMP_FALSE/JUMP_NIL/JUMP_NOT_NIL, offsets relative
-//   to the next instruction.
+//   to the next instruction; JUMP_TRUE/JUMP_FALSE on a non-Boolean send #mustBeBoolean.
+//   to:do: keeps its limit in a hidden temp (unless literal), tests with SEND_SPECIAL <=
+//   (>= for a negative literal step) and steps with SEND_SPECIAL +; timesRepeat: counts
+//   a hidden counter from 1 to a hidden limit the same way.
 //
 // Values. A method without a final ^ ends with RETURN_SELF; a doit returns the value of
 //   its last statement (nil when empty). Globals, class and pool variables and doit
-//   workspace variables are binding literals used by PUSH_GLOBAL / STORE_GLOBAL.
+//   workspace variables are binding literals used by PUSH_GLOBAL / STORE_GLOBAL. Brace
+//   arrays push their elements then POP_INTO_ARRAY n; beyond 255 elements they are built
+//   as `(Array new: n) at: i put: e; ...` (Array through its binding literal).
 
 import { Op, SPECIAL_SELECTORS } from '../vm/opcodes.ts';
 import type { BlockNode, BraceNode, CascadeNode, Expr, MessageNode, MethodNode, Span, Statement, VariableNode } from './ast.ts';

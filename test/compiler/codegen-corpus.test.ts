@@ -29,6 +29,24 @@ function checkAll(spec: MethodSpec): void {
   expect(code.map((l) => Number(l.trim().split(' ')[0]))).toEqual(starts);
 }
 
+describe('the static checker', () => {
+  const env: CompileEnv = { instVarNames: [], isBound: () => true };
+  const spec = compileMethod('foo: x ^[:y | x + y] value: 3', env);
+
+  it('accepts the compiler output', () => {
+    expect(() => checkMethod(spec)).not.toThrow();
+  });
+
+  it('rejects a frame that is too small, truncated code and a broken jump', () => {
+    expect(() => checkMethod({ ...spec, frameSize: spec.frameSize - 1 })).toThrow(/frameSize/);
+    expect(() => checkMethod({ ...spec, bytecodes: spec.bytecodes.slice(0, -1) })).toThrow();
+    const loop = compileMethod('foo: x [x] whileTrue', env);
+    const bad = Uint8Array.from(loop.bytecodes);
+    bad[bad.length - 3] += 1;
+    expect(() => checkMethod({ ...loop, bytecodes: bad })).toThrow();
+  });
+});
+
 describe('generated corpus', () => {
   it('compiles 500 generated methods to well-formed code', () => {
     const env: CompileEnv = { instVarNames: CORPUS_INST_VARS, isBound: (n) => /^[A-Z]/.test(n) };
