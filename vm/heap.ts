@@ -94,6 +94,14 @@ export class Heap {
    * that initialize them (nil fill, copies) need no barrier.
    */
   lastGCTop: number;
+  /**
+   * The image file the saved segments were last read from or written to (an absolute path,
+   * '' for none or for an image booted from memory): the parent of the next delta save.
+   * Its content is the saved segments exactly, except for the bytes of dirty cards.
+   */
+  imagePath: string;
+  /** The content hash (SHA-256) stored in that image's header; null until booted or saved. */
+  imageHash: Uint8Array | null;
 
   constructor(buffer: ArrayBuffer, nurseryEnd: number, savedEnd: number, maxBytes: number) {
     this.buffer = buffer;
@@ -115,6 +123,8 @@ export class Heap {
     this.gcRequested = false;
     this.roots = [];
     this.lastGCTop = savedEnd;
+    this.imagePath = '';
+    this.imageHash = null;
   }
 
   /** A new, empty heap. */
@@ -146,6 +156,12 @@ export class Heap {
     this.specialObjects = specialObjects;
     this.nilOop = nilOop;
     this.hashSeed = hashSeed;
+  }
+
+  /** Records the image file the saved segments now match (after a boot or a save). */
+  setImage(path: string, hash: Uint8Array | null): void {
+    this.imagePath = path;
+    this.imageHash = hash === null ? null : hash.slice();
   }
 
   get capacity(): number {

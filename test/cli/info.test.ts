@@ -41,7 +41,7 @@ describe('strata info (child process)', () => {
     expect(r.status).toBe(0);
     const size = fs.statSync(file('world.image')).size;
     expect(r.stdout).toContain(`(${size.toLocaleString('en-US')} bytes)`);
-    for (const text of ['Strata image version 1', 'checksum', 'root oop', 'nursery end', 'segments (1)',
+    for (const text of ['Strata image version 2', 'checksum', 'root oop', 'nursery end', 'segments (1)',
       'file offset', 'top classes by count', 'top classes by bytes']) {
       expect(r.stdout).toContain(text);
     }

@@ -105,7 +105,7 @@ describe('refusing bad files', () => {
   });
 
   it('an unknown version, word size and byte order', () => {
-    expectRefused(patched(image, Field.version, 2), 'unsupported version', /version 2; this Strata reads version 1/);
+    expectRefused(patched(image, Field.version, 1), 'unsupported version', /version 1; this Strata reads version 2/);
     expectRefused(patched(image, Field.wordSize, 8), 'wrong word size', /8-byte words/);
     expectRefused(patched(image, Field.byteOrder, 0x04030201), 'wrong byte order', /big-endian/);
   });
@@ -132,8 +132,8 @@ describe('refusing bad files', () => {
     expect(SEGMENT_ENTRY_BYTES).toBe(24);
   });
 
-  it('a delta image is not booted on its own', () => {
-    expectRefused(patched(image, Field.flags, Flag.delta), 'delta image');
+  it('a full image flagged as a delta has no parent: refused as a bad header', () => {
+    expectRefused(patched(image, Field.flags, Flag.delta), 'bad header');
   });
 
   it('trailing bytes after the image', () => {
