@@ -248,7 +248,7 @@ type EntryRule = 'methodDecl' | 'doit' | 'expressionOnly';
 
 /** Lex and parse; answers the CST or the earliest failure (lexical or syntactic). */
 function analyze(source: string, rule: EntryRule): { cst: CstNode | null; failure: Failure | null } {
-  const lexed = lex(source);
+  const lexed = lex(source, rule === 'methodDecl');
   const parser = smalltalkParser;
   parser.input = lexed.tokens;
   const cst = parser[rule]();

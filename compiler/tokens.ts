@@ -9,7 +9,7 @@
 // its opener was found. It never throws: the first lexical error is returned with the
 // tokens before it, and the parser decides whether a syntax error comes earlier.
 
-import { createToken, type IToken, type TokenType } from 'chevrotain';
+import { createToken, tokenMatcher, type IToken, type TokenType } from 'chevrotain';
 import type { Literal } from '../vm/method-spec.ts';
 import { lineColumn } from './errors.ts';
 import { isIdentifierPart, scanNumber } from './literals.ts';
@@ -151,7 +151,11 @@ function scanKeywordTail(src: string, p: number): number {
   return end;
 }
 
-export function lex(src: string): LexResult {
+/**
+ * Lexes `src`. `method` says that src begins with a method pattern: right after a
+ * complete pattern an operand is expected, so `foo -1 abs` starts its body with -1.
+ */
+export function lex(src: string, method = false): LexResult {
   const tokens: Token[] = [];
   const stack: Open[] = [];
   const stackOffsets: number[] = [];
@@ -177,7 +181,8 @@ export function lex(src: string): LexResult {
       continue;
     }
 
-    if (isDigit(c) || (c === 45 && isDigit(src.charCodeAt(p + 1)) && (inLiteral || !endsOperand(tokens)))) {
+    if (isDigit(c) || (c === 45 && isDigit(src.charCodeAt(p + 1))
+      && (inLiteral || !endsOperand(tokens) || (method && endsPattern(tokens))))) {
       const negative = c === 45;
       const scan = scanNumber(src, negative ? p + 1 : p, negative);
       if (scan.literal === null) return lexResult(tokens, endOffset, scan.reason, scan.errorOffset, false);
@@ -316,6 +321,23 @@ function endsOperand(tokens: Token[]): boolean {
   if (tokens.length === 0) return false;
   const t = tokens[tokens.length - 1].tokenType;
   return t === Identifier || t === LiteralToken || t === RParen || t === RBracket || t === RBrace;
+}
+
+/**
+ * True when the tokens so far are exactly a method pattern: `foo`, `+ x`, or
+ * `at: i put: v` (keyword/identifier pairs; a `-` cannot continue a keyword pattern).
+ */
+function endsPattern(tokens: Token[]): boolean {
+  const n = tokens.length;
+  if (n === 1) return tokens[0].tokenType === Identifier;
+  if (n === 2 && tokens[0].tokenType !== Keyword) {
+    return tokens[1].tokenType === Identifier && tokenMatcher(tokens[0], BinarySelector);
+  }
+  if (n % 2 !== 0) return false;
+  for (let i = 0; i < n; i += 2) {
+    if (tokens[i].tokenType !== Keyword || tokens[i + 1].tokenType !== Identifier) return false;
+  }
+  return true;
 }
 
 /** Scan a quoted string at `p` (`''` is a quote); end is -1 when it is not terminated. */

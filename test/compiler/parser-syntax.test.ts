@@ -215,3 +215,19 @@ describe('doits and expressions', () => {
     expect(shape(e)).toEqual(send(v('x'), 'foo'));
   });
 });
+
+describe('a negative literal right after the method pattern', () => {
+  it('starts the body with the literal, for every kind of pattern', () => {
+    for (const src of ['foo\n\t-1 printString', '+ x\n\t-1 abs', 'at: i put: v\n -2 abs']) {
+      const first = parseMethod(src).body[0];
+      expect(first.type).toBe('expr');
+      const expr = first.expr as { receiver: { type: string } };
+      expect(expr.receiver.type).toBe('literal');
+    }
+  });
+
+  it('keeps binary minus after an operand in the body', () => {
+    const ret = parseMethod('foo: x ^x -1').body[0];
+    expect((ret.expr as { selector: string }).selector).toBe('-');
+  });
+});
