@@ -257,3 +257,45 @@ export function classVariables(heap: Heap, cls: number): number[] {
   const pool = heap.fetch(cls, ClassSlot.classPool);
   return pool === heap.nilOop ? [] : associations(heap, pool);
 }
+
+/**
+ * Sets the class-side instance variables of cls (own names) and reshapes the class objects
+ * of cls and its subclasses, which are replaced by bigger or smaller copies (variables
+ * copied by name, references forwarded, identity hash = class index kept). Answers the
+ * metaclass.
+ */
+export function setClassInstanceVariables(heap: Heap, cls: number, names: readonly string[]): number {
+  const meta = classOf(heap, cls);
+  const classes: number[] = [];
+  const visit = (c: number): void => {
+    classes.push(c);
+    const subs = heap.fetch(c, ClassSlot.subclasses);
+    if (subs !== heap.nilOop) for (let i = 0; i < heap.slotCount(subs); i++) visit(heap.fetch(subs, i));
+  };
+  visit(cls);
+  const before = new Map(classes.map((c) => [c, allInstVarNames(heap, classOf(heap, c))]));
+  heap.store(meta, ClassSlot.instanceVariables, newArray(heap, names.map((n) => intern(heap, n))));
+  for (const c of classes) {
+    const m = classOf(heap, c);
+    const superMeta = superclassOf(heap, m);
+    const own = heap.fetch(m, ClassSlot.instanceVariables);
+    const size = instSize(heap, superMeta) + (own === heap.nilOop ? 0 : heap.slotCount(own));
+    heap.store(m, ClassSlot.format, smallInt(encodeClassFormat(size, Format.FIXED)));
+  }
+  const map = new Map<number, number>();
+  for (const c of classes) {
+    const m = classOf(heap, c);
+    const oldNames = before.get(c)!;
+    const newNames = allInstVarNames(heap, m);
+    const size = instSize(heap, m);
+    if (heap.slotCount(c) === size && oldNames.every((n, i) => newNames[i] === n)) continue;
+    const fresh = heap.allocate(heap.identityHash(m), Format.FIXED, size);
+    newNames.forEach((n, i) => {
+      const j = oldNames.indexOf(n);
+      if (j >= 0 && j < heap.slotCount(c)) heap.store(fresh, i, heap.fetch(c, j));
+    });
+    map.set(c, fresh);
+  }
+  forwardReferences(heap, map, true);
+  return meta;
+}

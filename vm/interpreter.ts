@@ -37,9 +37,9 @@ export function interpret(s: VMState, budget: number): void {
   const nurseryEnd = heap.nurseryEnd;
   let words = heap.words;
   let bytes = heap.bytes;
-  let nil = s.nil;
-  let trueOop = s.trueOop;
-  let falseOop = s.falseOop;
+  let nil = 0;
+  let trueOop = 0;
+  let falseOop = 0;
 
   outer: for (;;) {
     const ctx = s.ctx;
@@ -50,14 +50,15 @@ export function interpret(s: VMState, budget: number): void {
     }
     if (heap.gcRequested) {
       s.collectGarbage();
-      nil = s.nil;
-      trueOop = s.trueOop;
-      falseOop = s.falseOop;
       continue;
     }
-    if (budget <= 0) return;
+    if (budget <= 0 || s.interruptRequested) return;
+    // A helper may have collected garbage (allInstances does) or grown the heap.
     words = heap.words;
     bytes = heap.bytes;
+    nil = s.nil;
+    trueOop = s.trueOop;
+    falseOop = s.falseOop;
     const cw = (ctx >>> 2) + 2;
     const method = words[cw + CTX_METHOD];
     const rcvr = words[cw + CTX_RECEIVER];

@@ -12,8 +12,11 @@ import { ClassSlot } from './class-layout.ts';
 import { classAtIndex, className, classIndexOfOop, superclassOf } from './classes.ts';
 import {
   CL_NUMARGS, CL_OUTER, CL_STARTPC, CTX_CLOSURE, CTX_METHOD, CTX_PC, CTX_RECEIVER, CTX_SENDER, CTX_STACKP,
-  CTX_TEMPS, homeContext, isContext, isDead, isUnwindContext, markDead,
+  CTX_TEMPS, homeContext, isContext, isDead, isUnwindContext, markDead, newContext,
 } from './contexts.ts';
+import { newCompiledMethod } from './install.ts';
+import type { MethodSpec } from './method-spec.ts';
+import { Op } from './opcodes.ts';
 import { Format } from './layout.ts';
 import {
   bytecodeStart, hasPrimitiveErrorTemp, methodClass, methodFrameSize, methodNumArgs, methodNumTemps, methodPrimitive,
@@ -245,9 +248,38 @@ export function resume(s: VMState, target: number, value: number): void {
   s.ctx = target;
 }
 
+/**
+ * Sends #cannotReturn: value to the active context. Its answer, if the error is resumed, is
+ * returned to the caller of the active context (the block's caller) by a trampoline context
+ * placed between them, whose one instruction is a return.
+ */
 function cannotReturn(s: VMState, value: number): void {
-  sendFromVM(s, s.ctx, s.heap.fetch(s.heap.specialObjects, Special.cannotReturn), [value]);
+  const heap = s.heap;
+  const ctx = s.ctx;
+  const method = newCompiledMethod(heap, TRAMPOLINE_SPEC, classAtIndex(heap, ClassIndex.UndefinedObject));
+  const trampoline = newContext(heap, method, heap.fetch(ctx, CTX_SENDER), s.nil, s.nil);
+  s.ctx = trampoline;
+  sendFromVM(s, ctx, heap.fetch(heap.specialObjects, Special.cannotReturn), [value]);
 }
+
+/** Methods the VM makes for itself have this selector; traces leave their frames out. */
+export const VM_SELECTOR = '<vm>';
+
+const TRAMPOLINE_SPEC: MethodSpec = {
+  selector: VM_SELECTOR,
+  className: null,
+  category: '',
+  numArgs: 0,
+  numTemps: 0,
+  frameSize: 2,
+  primitive: { kind: 'none' },
+  pragmas: [],
+  literals: [],
+  bytecodes: Uint8Array.from([Op.BLOCK_RETURN]),
+  sourceMap: new Map(),
+  source: '',
+  undeclared: [],
+};
 
 /**
  * Returns value from the active context to its sender (method return, or a block's

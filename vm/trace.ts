@@ -56,6 +56,14 @@ export function methodName(heap: Heap, method: number): string {
   return `${className(heap, methodClass(heap, method))}>>${selector}`;
 }
 
+/** Frames of methods the VM makes for itself (evaluation base, trampolines): selector `<vm>`. */
+function isVMFrame(heap: Heap, ctx: number): boolean {
+  const m = heap.fetch(ctx, CTX_METHOD);
+  if (!isCompiledMethod(heap, m)) return false;
+  const sel = methodSelector(heap, m);
+  return isStringLike(heap, sel) && heap.byteLength(sel) === 4 && stringValue(heap, sel) === '<vm>';
+}
+
 /** The trace line for one context. */
 export function contextLine(heap: Heap, ctx: number): string {
   const method = heap.fetch(ctx, CTX_METHOD);
@@ -71,7 +79,7 @@ export function contextLine(heap: Heap, ctx: number): string {
   const firstLineOop = hasProps ? heap.fetch(props, PROP_LINE) : heap.nilOop;
   const srcOop = methodSource(heap, method);
   let line = 0;
-  if (offset >= 0 && isStringLike(heap, srcOop)) line = lineOf(stringValue(heap, srcOop), offset);
+  if (isStringLike(heap, srcOop)) line = offset >= 0 ? lineOf(stringValue(heap, srcOop), offset) : 1;
   if (line > 0 && isSmallInt(firstLineOop)) line += smallIntValue(firstLineOop) - 1;
   const file = isStringLike(heap, fileOop) ? stringValue(heap, fileOop) : null;
   if (line <= 0) return file ? `${name} (${file})` : name;
@@ -84,7 +92,9 @@ export function contextLine(heap: Heap, ctx: number): string {
  */
 export function contextTrace(heap: Heap, ctx: number, stopAt = 0, limit = 60): string[] {
   const all: number[] = [];
-  for (let c = ctx; isContext(heap, c) && c !== stopAt && all.length < 1_000_000; c = heap.fetch(c, CTX_SENDER)) all.push(c);
+  for (let c = ctx; isContext(heap, c) && c !== stopAt && all.length < 1_000_000; c = heap.fetch(c, CTX_SENDER)) {
+    if (!isVMFrame(heap, c)) all.push(c);
+  }
   if (all.length <= limit) return all.map((c) => contextLine(heap, c));
   const head = all.slice(0, limit - 10).map((c) => contextLine(heap, c));
   const tail = all.slice(all.length - 10).map((c) => contextLine(heap, c));

@@ -16,6 +16,7 @@ import { intern, isStringLike, stringValue } from './objects.ts';
 import { Op } from './opcodes.ts';
 import { PRIMITIVES } from './primitives/index.ts';
 import { ClassIndex } from './special.ts';
+import { VM_SELECTOR } from './send.ts';
 import { VMState, type Outcome } from './state.ts';
 import { contextTrace } from './trace.ts';
 
@@ -172,7 +173,7 @@ function safeTrace(heap: Heap, ctx: number, stopAt: number): string[] {
 
 /** The base of every evaluation: answers the value it is resumed with. */
 const BASE_SPEC: MethodSpec = {
-  selector: 'evaluate',
+  selector: VM_SELECTOR,
   className: null,
   category: '',
   numArgs: 0,

@@ -89,8 +89,8 @@ function printString(vm: VM, value: number): Outcome | string {
   return isStringLike(vm.heap, o.value) ? stringValue(vm.heap, o.value) : `<printString answered ${vm.describe(o.value)}>`;
 }
 
-function describeError(o: Extract<Outcome, { kind: 'error' }>): string {
-  return [o.description, ...o.trace.map((l) => `  ${l}`)].join('\n');
+function describeError(o: Outcome): string {
+  return o.kind === 'error' ? [o.description, ...o.trace.map((l) => `  ${l}`)].join('\n') : 'a value';
 }
 
 let imagePath = '';

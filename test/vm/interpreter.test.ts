@@ -97,7 +97,7 @@ describe('the interpreter on a mini kernel', () => {
     if (o.kind === 'error') {
       expect(o.description).toBe('BlockCannotReturn');
       expect(o.trace[0]).toMatch(/^Context>>cannotReturn: /);
-      expect(o.trace[1]).toMatch(/^\[\] in Object>>blockReturning /);
+      expect(o.trace[1]).toMatch(/^UndefinedObject>>DoIt /);
     }
   });
 

@@ -8,6 +8,7 @@ import type { PrimFn, VMState } from '../state.ts';
 import { PRIM_FAIL } from '../state.ts';
 import { ClassSlot, instSizeOf } from '../class-layout.ts';
 import { Format, IMMUTABLE_BIT, isBytesFormat } from '../layout.ts';
+import { literalCount } from '../method-layout.ts';
 import { newInteger } from '../objects.ts';
 import { characterOop, smallInt } from '../oop.ts';
 import { ClassIndex } from '../special.ts';
@@ -19,7 +20,7 @@ function isStringClass(ci: number): boolean {
 
 interface Indexable {
   kind: 'pointers' | 'bytes' | 'words';
-  /** Slot of the first indexable element (pointers), else 0. */
+  /** Slot of the first indexable element (pointers), or byte offset of the first byte (bytes). */
   offset: number;
   size: number;
 }
@@ -33,6 +34,11 @@ function indexable(s: VMState, oop: number): Indexable | null {
     return { kind: 'pointers', offset: fixed, size: heap.slotCount(oop) - fixed };
   }
   if (isBytesFormat(format)) return { kind: 'bytes', offset: 0, size: heap.byteLength(oop) };
+  if (format >= Format.COMPILED_METHOD) {
+    // A CompiledMethod indexes its bytecodes (the literals are objectAt:).
+    const offset = (2 + literalCount(heap, oop)) * 4;
+    return { kind: 'bytes', offset, size: heap.byteLength(oop) - offset };
+  }
   if (format === Format.WORDS) return { kind: 'words', offset: 0, size: heap.slotCount(oop) };
   return null;
 }
@@ -44,7 +50,7 @@ function at(s: VMState, oop: number, index: number, asChars: boolean): number {
   switch (ix.kind) {
     case 'pointers': return heap.fetch(oop, ix.offset + index - 1);
     case 'bytes': {
-      const b = heap.byteAt(oop, index - 1);
+      const b = heap.byteAt(oop, ix.offset + index - 1);
       return asChars ? characterOop(b) : smallInt(b);
     }
     case 'words': {
@@ -65,7 +71,7 @@ function atPut(s: VMState, oop: number, index: number, value: number, asChars: b
     case 'bytes': {
       const v = asChars ? ((value & 3) === 2 ? value >>> 2 : -1) : smallOf(value) ?? -1;
       if (v < 0 || v > 255) return PRIM_FAIL;
-      heap.byteAtPut(oop, index - 1, v);
+      heap.byteAtPut(oop, ix.offset + index - 1, v);
       return value;
     }
     case 'words': {
@@ -126,13 +132,15 @@ export function installCollectionPrimitives(table: (PrimFn | undefined)[]): void
       return r;
     }
     if (dst.kind === 'bytes' && src.kind === 'bytes') {
-      heap.bytes.copyWithin(r + 8 + start - 1, rep + 8 + repStart - 1, rep + 8 + repStart - 1 + n);
-      heap.markDirty(r + 8 + start - 1, n);
+      const to = r + 8 + dst.offset + start - 1;
+      const from = rep + 8 + src.offset + repStart - 1;
+      heap.bytes.copyWithin(to, from, from + n);
+      heap.markDirty(to, n);
       return r;
     }
     if (dst.kind === 'words' && (src.kind === 'words' || src.kind === 'bytes')) {
       for (let i = 0; i < n; i++) {
-        const v = src.kind === 'words' ? heap.fetch(rep, repStart - 1 + i) : heap.byteAt(rep, repStart - 1 + i);
+        const v = src.kind === 'words' ? heap.fetch(rep, repStart - 1 + i) : heap.byteAt(rep, src.offset + repStart - 1 + i);
         heap.words[(r >>> 2) + 2 + start - 1 + i] = v;
       }
       heap.markDirty(r + 8 + (start - 1) * 4, n * 4);
@@ -140,7 +148,7 @@ export function installCollectionPrimitives(table: (PrimFn | undefined)[]): void
     }
     if (dst.kind === 'bytes' && src.kind === 'words') {
       for (let i = 0; i < n; i++) if (heap.fetch(rep, repStart - 1 + i) > 255) return PRIM_FAIL;
-      for (let i = 0; i < n; i++) heap.byteAtPut(r, start - 1 + i, heap.fetch(rep, repStart - 1 + i));
+      for (let i = 0; i < n; i++) heap.byteAtPut(r, dst.offset + start - 1 + i, heap.fetch(rep, repStart - 1 + i));
       return r;
     }
     return PRIM_FAIL;

@@ -16,10 +16,17 @@ function floatRcvr(s: VMState, argc: number): number | null {
   return (r & 3) === 0 && isFloat(s.heap, r) ? s.heap.floatValue(r) : null;
 }
 
-function arith(op: (a: number, b: number) => number | boolean | null): PrimFn {
+/**
+ * Arithmetic and comparison with a Float or integer argument. Comparisons fail for a
+ * LargeInteger argument: converting it to a double could round, and the fallback compares
+ * exactly.
+ */
+function arith(op: (a: number, b: number) => number | boolean | null, exactCompare = false): PrimFn {
   return (s, argc) => {
     const a = floatRcvr(s, argc);
-    const b = numberOf(s, arg(s, argc, 0));
+    const argOop = arg(s, argc, 0);
+    if (exactCompare && (argOop & 3) === 0 && !isFloat(s.heap, argOop)) return PRIM_FAIL;
+    const b = numberOf(s, argOop);
     if (a === null || b === null) return PRIM_FAIL;
     const r = op(a, b);
     if (r === null) return PRIM_FAIL;
@@ -74,12 +81,12 @@ export function printFloat(x: number): string {
 export function installFloatPrimitives(table: (PrimFn | undefined)[], named: (module: string, name: string) => number): void {
   table[41] = arith((a, b) => a + b);
   table[42] = arith((a, b) => a - b);
-  table[43] = arith((a, b) => a < b);
-  table[44] = arith((a, b) => a > b);
-  table[45] = arith((a, b) => a <= b);
-  table[46] = arith((a, b) => a >= b);
-  table[47] = arith((a, b) => a === b);
-  table[48] = arith((a, b) => a !== b);
+  table[43] = arith((a, b) => a < b, true);
+  table[44] = arith((a, b) => a > b, true);
+  table[45] = arith((a, b) => a <= b, true);
+  table[46] = arith((a, b) => a >= b, true);
+  table[47] = arith((a, b) => a === b, true);
+  table[48] = arith((a, b) => a !== b, true);
   table[49] = arith((a, b) => a * b);
   table[50] = arith((a, b) => (b === 0 ? null : a / b));
   table[51] = (s, argc) => {
@@ -110,6 +117,12 @@ export function installFloatPrimitives(table: (PrimFn | undefined)[], named: (mo
   table[57] = unary((a) => Math.atan(a));
   table[58] = unary((a) => Math.log(a));
   table[59] = unary((a) => Math.exp(a));
+  table[named('Float', 'cos')] = unary(Math.cos);
+  table[named('Float', 'tan')] = unary(Math.tan);
+  table[named('Float', 'arcSin')] = unary(Math.asin);
+  table[named('Float', 'arcCos')] = unary(Math.acos);
+  table[named('Float', 'log10')] = unary(Math.log10);
+  table[named('Float', 'raisedTo')] = arith((a, b) => a ** b);
   table[named('Float', 'printString')] = (s, argc) => {
     const a = floatRcvr(s, argc);
     return a === null ? PRIM_FAIL : stringResult(s, printFloat(a));

@@ -8,6 +8,7 @@ import { installBlockPrimitives } from './block.ts';
 import { installCollectionPrimitives } from './collection.ts';
 import { installFloatPrimitives } from './float.ts';
 import { installIntegerPrimitives } from './integer.ts';
+import { installMethodPrimitives } from './method.ts';
 import { installObjectPrimitives } from './object.ts';
 import { installStringPrimitives } from './string.ts';
 import { installSystemPrimitives } from './system.ts';
@@ -21,6 +22,7 @@ export function buildPrimitiveTable(): (PrimFn | undefined)[] {
   installStringPrimitives(table, named);
   installBlockPrimitives(table, named);
   installSystemPrimitives(table, named);
+  installMethodPrimitives(table, named);
   return table;
 }
 

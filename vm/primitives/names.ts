@@ -43,6 +43,19 @@ export const NAMED_PRIMITIVES: readonly (readonly [module: string, name: string]
   ['String', 'asUppercase'],
   ['String', 'asLowercase'],
   ['Integer', 'highBit'],
+  ['Float', 'cos'],
+  ['Float', 'tan'],
+  ['Float', 'arcSin'],
+  ['Float', 'arcCos'],
+  ['Float', 'log10'],
+  ['Float', 'raisedTo'],
+  ['Character', 'isLetter'],
+  ['Character', 'isUppercase'],
+  ['Character', 'isLowercase'],
+  ['Character', 'toUppercase'],
+  ['Character', 'toLowercase'],
+  ['Object', 'allInstances'],
+  ['Classes', 'defineClassInstanceVariables'],
 ];
 
 const BY_NAME = new Map<string, number>();

@@ -4,7 +4,7 @@
 import type { PrimFn } from '../state.ts';
 import { PRIM_FAIL } from '../state.ts';
 import { allSymbols, codePointsOf, findSymbol, internCodePoints, isStringLike, newArray, newString, stringHash } from '../objects.ts';
-import { smallInt } from '../oop.ts';
+import { characterOop, smallInt } from '../oop.ts';
 import { arg, receiver, stringOf } from './support.ts';
 
 function compare(a: number[], b: number[]): number {
@@ -58,5 +58,20 @@ export function installStringPrimitives(table: (PrimFn | undefined)[], named: (m
     const sym = findSymbol(s.heap, a);
     return sym === 0 ? s.nil : sym;
   };
+  const charTest = (re: RegExp): PrimFn => (s, argc) => {
+    const r = receiver(s, argc);
+    return (r & 3) === 2 ? s.bool(re.test(String.fromCodePoint(r >>> 2))) : PRIM_FAIL;
+  };
+  const charMap = (f: (c: string) => string): PrimFn => (s, argc) => {
+    const r = receiver(s, argc);
+    if ((r & 3) !== 2) return PRIM_FAIL;
+    const mapped = [...f(String.fromCodePoint(r >>> 2))];
+    return mapped.length === 1 ? characterOop(mapped[0].codePointAt(0)!) : r;
+  };
+  table[named('Character', 'isLetter')] = charTest(/^\p{L}$/u);
+  table[named('Character', 'isUppercase')] = charTest(/^\p{Lu}$/u);
+  table[named('Character', 'isLowercase')] = charTest(/^\p{Ll}$/u);
+  table[named('Character', 'toUppercase')] = charMap((c) => c.toUpperCase());
+  table[named('Character', 'toLowercase')] = charMap((c) => c.toLowerCase());
   table[named('Symbols', 'allSymbols')] = (s) => newArray(s.heap, allSymbols(s.heap));
 }
