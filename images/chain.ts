@@ -23,7 +23,9 @@ import nodePath from 'node:path';
 import { Heap, type HeapOptions } from '../vm/heap.ts';
 import { sameHash, sha256Hex, shortHash } from './content-hash.ts';
 import { ImageError, hex, isDelta, savedEndOf, type ImageHeader } from './format.ts';
-import { openFileSource, readData, readHeader, type HeaderRead, type ImageSource } from './image-source.ts';
+import {
+  checkChecksum, openFileSource, readData, readHeader, type HeaderRead, type ImageSource,
+} from './image-source.ts';
 
 /** Longest chain booted; longer ones should be compacted (`strata compact`). */
 export const MAX_CHAIN_LENGTH = 256;
@@ -108,8 +110,21 @@ function openLink(path: string, name: string): OpenLink {
   }
 }
 
-/** Finds, opens and checks the parent of `child`; `links` is the chain so far, child last. */
+/**
+ * Finds, opens and checks the parent of `child`; `links` is the chain so far, child last.
+ * Before refusing a parent, the child's own checksum is checked, so a corrupt child is
+ * reported as corrupt rather than as having the wrong parent.
+ */
 function openParent(child: OpenLink, links: OpenLink[]): OpenLink {
+  try {
+    return findParent(child, links);
+  } catch (e) {
+    if (e instanceof ImageError) checkChecksum(child.source, child.read);
+    throw e;
+  }
+}
+
+function findParent(child: OpenLink, links: OpenLink[]): OpenLink {
   const expected = child.header.parentSha256;
   const where = nodePath.resolve(nodePath.dirname(child.path), child.header.parentHint);
   const wanted = `parent ${where} (sha256 ${sha256Hex(expected)})`;

@@ -36,7 +36,8 @@ export function isZeroHash(hash: Uint8Array): boolean {
 /** The content hash of a whole image held in memory (recomputed from its bytes). */
 export function contentHashOf(image: Uint8Array): Uint8Array {
   const sha = crypto.createHash('sha256');
-  const head = image.slice(0, Math.min(image.length, DIGEST_FIELDS_END));
+  // A copy (a Buffer's slice would be a view, and zeroing it would change the image).
+  const head = Uint8Array.from(image.subarray(0, Math.min(image.length, DIGEST_FIELDS_END)));
   zeroDigestFields(head, 0);
   sha.update(head);
   sha.update(image.subarray(head.length));

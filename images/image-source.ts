@@ -101,6 +101,28 @@ export function readData(source: ImageSource, read: HeaderRead, heap: Heap): voi
   }
 }
 
+/**
+ * Checks a file's CRC32 without a heap, reading its data through a scratch buffer. Used
+ * before blaming a parent: a child whose own bytes are corrupt (a flipped parent hash or
+ * hint) is reported as such, not as having a wrong parent.
+ */
+export function checkChecksum(source: ImageSource, read: HeaderRead): void {
+  const { header, raw } = read;
+  const zeroed = raw.slice();
+  zeroed.fill(0, Field.checksum, Field.checksum + 4);
+  let checksum = crc32(zeroed);
+  const scratch = new Uint8Array(Math.min(CHUNK_BYTES, Math.max(header.fileBytes - header.headerBytes, 1)));
+  for (let at = header.headerBytes; at < header.fileBytes; at += scratch.length) {
+    const length = Math.min(scratch.length, header.fileBytes - at);
+    readFully(source, scratch, 0, length, at);
+    checksum = crc32(scratch.subarray(0, length), checksum);
+  }
+  if (checksum >>> 0 !== header.checksum) {
+    throw new ImageError('checksum mismatch',
+      `stored 0x${header.checksum.toString(16).padStart(8, '0')}, computed 0x${(checksum >>> 0).toString(16).padStart(8, '0')}`, source.name);
+  }
+}
+
 export function readFully(source: ImageSource, into: Uint8Array, at: number, length: number, position: number): void {
   let done = 0;
   while (done < length) {
