@@ -137,8 +137,12 @@ export function setSharedPools(heap: Heap, cls: number, names: readonly string[]
   heap.store(cls, ClassSlot.sharedPools, pools.length === 0 ? heap.nilOop : newArray(heap, pools));
 }
 
-/** Creates or updates the class named spec.name; answers the class. */
-export function defineClass(heap: Heap, spec: ClassSpec): number {
+/**
+ * Creates or updates the class named spec.name; answers the class. Classes whose instance
+ * variable names changed (the class and its subclasses) are added to `relaid`: their
+ * methods index instance variables by position and must be recompiled.
+ */
+export function defineClass(heap: Heap, spec: ClassSpec, relaid: number[] = []): number {
   const nil = heap.nilOop;
   if (spec.superclass !== nil && (isMetaclass(heap, spec.superclass) || heap.slotCount(spec.superclass) < CLASS_SLOTS)) {
     throw new ClassDefinitionError(`${spec.name}: the superclass is not a class`);
@@ -180,6 +184,10 @@ export function defineClass(heap: Heap, spec: ClassSpec): number {
   heap.store(cls, ClassSlot.category, intern(heap, spec.category));
   if (spec.comment !== undefined) heap.store(cls, ClassSlot.comment, newString(heap, spec.comment));
   relayout(heap, cls, format, snapshot);
+  for (const [c, before] of snapshot) {
+    const now = allInstVarNames(heap, c);
+    if (now.length !== before.length || now.some((n, i) => before[i] !== n)) relaid.push(c);
+  }
   return cls;
 }
 

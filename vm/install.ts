@@ -98,12 +98,18 @@ function isClassLike(heap: Heap, oop: number): boolean {
   return heap.classIndexOf(classOf(heap, oop)) === ClassIndex.Metaclass;
 }
 
-/** The binding for name, creating it in the workspace (doits) or Undeclared (methods). */
+/**
+ * The binding for name, created when missing: in Undeclared for methods and for capitalized
+ * names in doits (so that a class a doit defines is the one it then uses: defining the
+ * global moves that same association into Smalltalk), in the workspace for other doit
+ * variables.
+ */
 export function resolveBinding(heap: Heap, name: string, cls: number, isDoit: boolean): number {
   const found = lookupBinding(heap, name, cls, isDoit);
   if (found) return found;
-  const dict = specialObject(heap, isDoit ? Special.workspace : Special.undeclared);
-  if (dict === heap.nilOop) throw new InstallError(`cannot bind ${name}: no ${isDoit ? 'workspace' : 'Undeclared'} dictionary`);
+  const inWorkspace = isDoit && !/^[A-Z]/.test(name);
+  const dict = specialObject(heap, inWorkspace ? Special.workspace : Special.undeclared);
+  if (dict === heap.nilOop) throw new InstallError(`cannot bind ${name}: no ${inWorkspace ? 'workspace' : 'Undeclared'} dictionary`);
   const key = intern(heap, name);
   const assoc = heap.allocate(ClassIndex.Association, Format.FIXED, 2);
   heap.store(assoc, 0, key);

@@ -6,7 +6,8 @@ import type { PrimFn, VMState } from '../state.ts';
 import { PRIM_FAIL, PRIM_SWITCHED } from '../state.ts';
 import { allInstancesOf, exchangeReferences, forwardReferences } from '../become.ts';
 import { ClassDefinitionError, defineClass, setClassInstanceVariables, type InstanceType } from '../class-builder.ts';
-import { classAtIndex } from '../classes.ts';
+import { classAtIndex, classOf } from '../classes.ts';
+import { ClassSlot } from '../class-layout.ts';
 import { CTX_STACKP, CTX_TEMPS } from '../contexts.ts';
 import { isCompiledMethod, literalCount, methodNumArgs } from '../method-layout.ts';
 import { arrayElements, isStringLike, isSymbol, newArray, newString, stringValue } from '../objects.ts';
@@ -14,6 +15,7 @@ import { smallInt } from '../oop.ts';
 import { executeMethod } from '../send.ts';
 import { ClassIndex } from '../special.ts';
 import { registeredIndex } from './object.ts';
+import { recompileMethods } from './system.ts';
 import { arg, isPointerOop, receiver, smallOf } from './support.ts';
 
 const TYPES: ReadonlySet<string> = new Set(['normal', 'variable', 'bytes', 'words', 'weak', 'compiledMethod']);
@@ -112,11 +114,16 @@ export function installMethodPrimitives(table: (PrimFn | undefined)[], named: (m
     if (superclass !== s.nil && registeredIndex(s, superclass) < 0) return fail(s, 'the superclass is not a class');
     if (ivars === null || cvars === null || pools === null || category === null) return fail(s, 'bad variable lists or category');
     try {
+      const relaid: number[] = [];
       const cls = defineClass(heap, {
         name: stringValue(heap, name), superclass, type: stringValue(heap, type) as InstanceType,
         instVarNames: ivars, classVarNames: cvars, poolNames: pools, category,
-      });
+      }, relaid);
       s.cache.flush();
+      for (const c of relaid) {
+        const problem = recompileMethods(s, c);
+        if (problem !== null) return fail(s, problem);
+      }
       return cls;
     } catch (e) {
       if (e instanceof ClassDefinitionError) return fail(s, e.message);
@@ -130,6 +137,17 @@ export function installMethodPrimitives(table: (PrimFn | undefined)[], named: (m
     if (names === null || registeredIndex(s, cls) < 0) return fail(s, 'bad arguments');
     const meta = setClassInstanceVariables(s.heap, cls, names);
     s.cache.flush();
-    return meta;
+    const visit = (c: number): string | null => {
+      const problem = recompileMethods(s, classOf(s.heap, c));
+      if (problem !== null) return problem;
+      const subs = s.heap.fetch(c, ClassSlot.subclasses);
+      if (subs !== s.nil) for (const sub of arrayElements(s.heap, subs)) {
+        const p = visit(sub);
+        if (p !== null) return p;
+      }
+      return null;
+    };
+    const problem = visit(meta === s.nil ? cls : s.heap.fetch(meta, ClassSlot.thisClass));
+    return problem === null ? meta : fail(s, problem);
   };
 }

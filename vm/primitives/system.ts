@@ -5,12 +5,13 @@
 import type { PrimFn, VMState } from '../state.ts';
 import { PRIM_FAIL, PRIM_SWITCHED } from '../state.ts';
 import { HostCompileError, type CompileRequest } from '../host.ts';
-import { addMethod, allInstVarNames, classAtIndex, className, classOf, removeMethod } from '../classes.ts';
+import { addMethod, allInstVarNames, classAtIndex, className, classOf, methodDictEntries, removeMethod } from '../classes.ts';
+import { ClassSlot } from '../class-layout.ts';
 import { CTX_STACKP, CTX_TEMPS, isContext, newContext } from '../contexts.ts';
 import { associationAt } from '../dictionaries.ts';
 import { defineGlobal, installMethod, lookupBinding, newCompiledMethod } from '../install.ts';
-import { isCompiledMethod } from '../method-layout.ts';
-import { isSymbol, newArray, newInteger, newString, specialObject, stringValue } from '../objects.ts';
+import { isCompiledMethod, methodProperties, methodSource } from '../method-layout.ts';
+import { isStringLike, isSymbol, newArray, newInteger, newString, specialObject, stringValue } from '../objects.ts';
 import { smallInt } from '../oop.ts';
 import { ClassIndex, Special } from '../special.ts';
 import { contextTrace } from '../trace.ts';
@@ -147,6 +148,33 @@ export function installSystemPrimitives(table: (PrimFn | undefined)[], named: (m
     s.ctx = newContext(heap, method, caller, self, s.nil);
     return PRIM_SWITCHED;
   };
+}
+
+/**
+ * Recompiles every method of cls from its source (after its instance variables changed),
+ * keeping category and origin. Answers a description of the first failure, or null.
+ */
+export function recompileMethods(s: VMState, cls: number): string | null {
+  const heap = s.heap;
+  const compile = s.host.compile;
+  if (compile === null) return 'no compiler is installed to recompile the methods';
+  for (const [, method] of methodDictEntries(heap, heap.fetch(cls, ClassSlot.methodDict))) {
+    const source = methodSource(heap, method);
+    if (!isStringLike(heap, source)) continue;
+    const props = methodProperties(heap, method);
+    const prop = (i: number): number => (props !== s.nil && heap.slotCount(props) > i ? heap.fetch(props, i) : s.nil);
+    const category = isStringLike(heap, prop(0)) ? stringValue(heap, prop(0)) : '';
+    const file = isStringLike(heap, prop(3)) ? stringValue(heap, prop(3)) : undefined;
+    const line = (prop(4) & 1) === 1 ? prop(4) >> 1 : undefined;
+    try {
+      const spec = compile(requestFor(s, stringValue(heap, source), cls, false, category));
+      installMethod(heap, s.cache, spec, cls, { file, line });
+    } catch (e) {
+      if (e instanceof HostCompileError) return `${className(heap, cls)}: ${e.message}`;
+      throw e;
+    }
+  }
+  return null;
 }
 
 function isBehavior(s: VMState, cls: number): boolean {
