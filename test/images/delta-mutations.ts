@@ -11,7 +11,7 @@ import { fullGC, scavenge } from '../../vm/gc.ts';
 import { Heap } from '../../vm/heap.ts';
 import { Format, isBytesFormat, isCompiledMethodFormat } from '../../vm/layout.ts';
 import { characterOop, isPointer, smallInt } from '../../vm/oop.ts';
-import { ClassIndex } from '../../vm/special.ts';
+import { ClassIndex, Special } from '../../vm/special.ts';
 import { Builder, POINT_INDEX, workspaceOf } from './world.ts';
 
 /** A small deterministic generator (xorshift32), so a failing seed can be replayed. */
@@ -44,10 +44,13 @@ interface Place {
   index: number;
 }
 
-/** Objects reachable from the workspace, breadth first, at most `limit`. */
-function reachable(heap: Heap, limit = 50_000): Place[] {
+/**
+ * Objects reachable from the workspace, breadth first, at most `limit`. The class table and
+ * the classes are left out: changing them would change how the GC reads weak objects.
+ */
+export function reachable(heap: Heap, limit = 50_000): Place[] {
   const root = workspaceOf(heap);
-  const seen = new Set<number>([root, heap.nilOop]);
+  const seen = new Set<number>([root, heap.nilOop, heap.fetch(heap.specialObjects, Special.classTable)]);
   const places: Place[] = [{ oop: root, parent: heap.specialObjects, index: 13 }];
   for (let i = 0; i < places.length && places.length < limit; i++) {
     const oop = places[i].oop;
