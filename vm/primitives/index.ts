@@ -6,10 +6,13 @@ import type { PrimFn } from '../state.ts';
 import { FIRST_NAMED_PRIMITIVE, NAMED_PRIMITIVES, named } from './names.ts';
 import { installBlockPrimitives } from './block.ts';
 import { installCollectionPrimitives } from './collection.ts';
+import { installFilePrimitives } from './file.ts';
 import { installFloatPrimitives } from './float.ts';
+import { installHttpPrimitives } from './http.ts';
 import { installIntegerPrimitives } from './integer.ts';
 import { installMethodPrimitives } from './method.ts';
 import { installObjectPrimitives } from './object.ts';
+import { installOsPrimitives } from './os.ts';
 import { installStringPrimitives } from './string.ts';
 import { installSystemPrimitives } from './system.ts';
 
@@ -23,6 +26,9 @@ export function buildPrimitiveTable(): (PrimFn | undefined)[] {
   installBlockPrimitives(table, named);
   installSystemPrimitives(table, named);
   installMethodPrimitives(table, named);
+  installFilePrimitives(table, named);
+  installOsPrimitives(table, named);
+  installHttpPrimitives(table, named);
   return table;
 }
 
