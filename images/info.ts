@@ -1,6 +1,8 @@
-// What `strata info FILE` reports: the header fields, the segment table, the object
-// count and a class histogram. The image is booted (so every check runs) and then its
-// segments are walked; walking is fine here, this is not the boot path.
+// What `strata info FILE` reports: the header fields, the chain of files a delta boots
+// with, the segment table, the object count and a class histogram. The image is booted
+// (so every check runs), each file's content hash is recomputed and compared with the one
+// its header stores, and then the segments are walked; walking and hashing are fine here,
+// this is not the boot path.
 //
 // The walk reads an image that passed its checksum but may still have been written by
 // a buggy VM, so every read of a class or a name is bounds-checked and falls back to
@@ -11,7 +13,9 @@ import type { Heap } from '../vm/heap.ts';
 import { isPointer } from '../vm/oop.ts';
 import { ClassSlot } from '../vm/class-layout.ts';
 import { ClassIndex, Special } from '../vm/special.ts';
-import { Flag, type ImageHeader } from './format.ts';
+import type { ChainLink } from './chain.ts';
+import { sameHash, sha256Hex, shortHash, contentHashOfFile } from './content-hash.ts';
+import { Flag, isDelta, type ImageHeader } from './format.ts';
 import { loadImage } from './reader.ts';
 
 export interface ClassStat {
@@ -22,9 +26,17 @@ export interface ClassStat {
   bytes: number;
 }
 
+/** One file of the chain, with its content hash checked against its bytes. */
+export interface ChainFileInfo extends ChainLink {
+  /** True when the SHA-256 recomputed from the file matches the one its header stores. */
+  hashVerified: boolean;
+}
+
 export interface ImageInfo {
   file: string;
   header: ImageHeader;
+  /** The files booted, base first (one for a full image). */
+  chain: ChainFileInfo[];
   bootMs: number;
   objects: number;
   objectBytes: number;
@@ -33,7 +45,10 @@ export interface ImageInfo {
 }
 
 export function imageInfo(file: string): ImageInfo {
-  const { heap, header, ms } = loadImage(file);
+  const { heap, header, chain, ms } = loadImage(file);
+  const files = chain.map((link) => ({
+    ...link, hashVerified: sameHash(contentHashOfFile(link.path), link.header.contentSha256),
+  }));
   const counts = new Map<number, ClassStat>();
   let objects = 0;
   let total = 0;
@@ -55,13 +70,13 @@ export function imageInfo(file: string): ImageInfo {
   const classes = [...counts.values()];
   for (const c of classes) c.name = className(heap, c.classIndex);
   classes.sort((a, b) => b.count - a.count || b.bytes - a.bytes || a.classIndex - b.classIndex);
-  return { file, header, bootMs: ms, objects, objectBytes: total, classes };
+  return { file, header, chain: files, bootMs: ms, objects, objectBytes: total, classes };
 }
 
 /** The report `strata info` prints. */
 export function formatImageInfo(info: ImageInfo, top = 20): string {
   const h = info.header;
-  const flags = [(h.flags & Flag.delta) !== 0 ? 'delta' : 'full', (h.flags & Flag.compressed) !== 0 ? 'compressed' : ''];
+  const flags = [isDelta(h) ? 'delta' : 'full', (h.flags & Flag.compressed) !== 0 ? 'compressed' : ''];
   const lines: string[] = [];
   const field = (name: string, text: string): void => { lines.push(`${name.padEnd(14)}${text}`); };
   field('file', `${info.file} (${num(h.fileBytes)} bytes)`);
@@ -69,19 +84,38 @@ export function formatImageInfo(info: ImageInfo, top = 20): string {
   field('flags', `0x${h.flags.toString(16)} (${flags.filter((f) => f !== '').join(', ')})`);
   field('header', `${num(h.headerBytes)} bytes`);
   field('checksum', `crc32 ${hex(h.checksum)} (verified)`);
+  const self = info.chain[info.chain.length - 1];
+  field('sha256', `${sha256Hex(h.contentSha256)} (${self.hashVerified ? 'verified' : 'DOES NOT MATCH the content'})`);
   field('root oop', `${hex(h.rootOop)} (special objects)`);
   field('nil oop', hex(h.nilOop));
   field('hash seed', hex(h.hashSeed));
   field('nursery end', `${hex(h.nurseryEnd)} (${num(h.nurseryEnd - 8)}-byte nursery)`);
-  const parent = h.parentSha256.some((b) => b !== 0)
-    ? `${Buffer.from(h.parentSha256).toString('hex')} ${h.parentHint}` : 'none';
-  field('parent', parent);
-  field('boot', `${info.bootMs.toFixed(1)} ms`);
+  field('parent', isDelta(h) ? `sha256 ${sha256Hex(h.parentSha256)} at ${h.parentHint}` : 'none');
+  field('boot', `${info.bootMs.toFixed(1)} ms${info.chain.length > 1 ? ` (${info.chain.length} files)` : ''}`);
+  if (info.chain.length > 1) {
+    lines.push('');
+    lines.push(`chain (${info.chain.length} files, base first)`);
+    lines.push(table(['#', 'kind', 'sha256', 'bytes', 'segments', 'card runs', 'run bytes', 'file'], info.chain.map((l, i) => [
+      String(i), isDelta(l.header) ? 'delta' : 'full', `${shortHash(l.header.contentSha256)}${l.hashVerified ? '' : ' (BAD)'}`,
+      num(l.header.fileBytes), String(l.header.segments.length), num(l.header.cardRuns.length),
+      num(l.header.cardRuns.reduce((n, r) => n + r.byteSize, 0)), l.path,
+    ]), [true, false, false, true, true, true, true, false]));
+  }
+  const segments = info.chain.flatMap((l, i) => l.header.segments.map((s) => ({ ...s, file: i })));
   lines.push('');
-  lines.push(`segments (${h.segments.length})`);
-  lines.push(table(['#', 'role', 'start', 'end', 'bytes', 'file offset'], h.segments.map((s, i) => [
-    String(i), s.role, hex(s.start), hex(s.start + s.byteSize), num(s.byteSize), num(s.fileOffset),
-  ]), [true, false, false, false, true, true]));
+  lines.push(`segments (${segments.length})`);
+  const chained = info.chain.length > 1;
+  lines.push(table(['#', 'role', 'start', 'end', 'bytes', 'file offset', ...(chained ? ['in file'] : [])], segments.map((s, i) => [
+    String(i), s.role, hex(s.start), hex(s.start + s.byteSize), num(s.byteSize), num(s.fileOffset), ...(chained ? [String(s.file)] : []),
+  ]), [true, false, false, false, true, true, true]));
+  if (isDelta(h)) {
+    const shown = h.cardRuns.slice(0, top);
+    lines.push('');
+    lines.push(`card runs of this delta (${num(h.cardRuns.length)}${shown.length < h.cardRuns.length ? `, first ${shown.length}` : ''})`);
+    lines.push(table(['#', 'start', 'end', 'bytes', 'file offset'], shown.map((r, i) => [
+      String(i), hex(r.start), hex(r.start + r.byteSize), num(r.byteSize), num(r.fileOffset),
+    ]), [true, false, false, true, true]));
+  }
   lines.push('');
   field('objects', `${num(info.objects)} (${num(info.objectBytes)} bytes)`);
   const histogram = (title: string, rows: ClassStat[]): void => {

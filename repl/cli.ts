@@ -10,12 +10,13 @@ import fs from 'node:fs';
 import { ImageError } from '../images/format.ts';
 import { Exit, UsageError, type CliIO, type Command } from './command.ts';
 import { buildCommand } from './commands/build.ts';
+import { compactCommand } from './commands/compact.ts';
 import { evalCommand } from './commands/eval.ts';
 import { infoCommand } from './commands/info.ts';
 
 export { Exit, UsageError, type CliIO, type Command };
 
-export const COMMANDS: readonly Command[] = [evalCommand, buildCommand, infoCommand];
+export const COMMANDS: readonly Command[] = [evalCommand, buildCommand, infoCommand, compactCommand];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
