@@ -70,11 +70,11 @@ export function installFilePrimitives(table: (PrimFn | undefined)[], named: (mod
       return ioFailure(s, e);
     }
   };
-  // write: path data append -> the number of bytes written. data is a String (written as
+  // write: data path append -> the number of bytes written. data is a String (written as
   // UTF-8) or a ByteArray; append false replaces the file (creating it), true adds to its end.
   table[named('File', 'write')] = (s, argc) => {
-    const path = pathArg(s, argc, 0);
-    const data = bytesToWrite(s.heap, arg(s, argc, 1));
+    const data = bytesToWrite(s.heap, arg(s, argc, 0));
+    const path = pathArg(s, argc, 1);
     const append = booleanArg(s, argc, 2);
     if (path === null || data === null || append === null) return PRIM_FAIL;
     try {
