@@ -1,5 +1,40 @@
 #!/usr/bin/env node
-// The `strata` command: runs the TypeScript CLI through tsx's loader (development layout).
-import { register } from 'tsx/esm/api';
-register();
-await import('../repl/main.ts');
+// The `strata` command. Runs build/strata.mjs (the esbuild bundle made by `npm ci` through
+// tools/bundle-cli.mjs) when it is newer than every TypeScript source; otherwise, as while
+// developing, runs repl/main.ts through tsx's loader, so an edited source is never run stale.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = path.join(root, 'build', 'strata.mjs');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'kernel' || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (/\.tsx?$/.test(entry.name)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleIsFresh() {
+  let built;
+  try {
+    built = fs.statSync(bundle).mtimeMs;
+  } catch {
+    return false;
+  }
+  return ['vm', 'compiler', 'images', 'repl'].every((d) => newestSource(path.join(root, d)) <= built);
+}
+
+if (process.env.STRATA_NO_BUNDLE !== '1' && bundleIsFresh()) {
+  await import(bundle);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../repl/main.ts');
+}

@@ -13,7 +13,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from './project-root.ts';
 import { readTonelPackage } from '../compiler/tonel.ts';
 import type { ClassDefinition, Definition, MethodDefinition } from '../compiler/definitions.ts';
 import { ClassDefinitionError, defineClass, setSharedPools } from '../vm/class-builder.ts';
@@ -30,8 +30,8 @@ import { compileForHost } from './compile-hook.ts';
 import { createSkeleton } from './skeleton.ts';
 import { saveImage } from './writer.ts';
 
-export const KERNEL_DIR = fileURLToPath(new URL('./kernel', import.meta.url));
-export const DEFAULT_IMAGE_PATH = fileURLToPath(new URL('../build/base.image', import.meta.url));
+export const KERNEL_DIR = path.join(PROJECT_ROOT, 'images', 'kernel');
+export const DEFAULT_IMAGE_PATH = path.join(PROJECT_ROOT, 'build', 'base.image');
 
 export interface BuildProblem {
   /** `file:line` or a class name. */
