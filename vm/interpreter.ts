@@ -14,7 +14,7 @@
 // Safe points: the top of `outer` (GC when requested, end of slice). Sends and backward jumps
 // spend the slice budget, so a slice always ends within a bounded number of bytecodes.
 
-import { CLASS_INDEX_MASK, IMMUTABLE_BIT, Format } from './layout.ts';
+import { CLASS_INDEX_MASK, FORMAT_SHIFT, Format, HASH_MASK, IMMUTABLE_BIT, SLOTS_SHIFT } from './layout.ts';
 import { Op } from './opcodes.ts';
 import { ClassIndex, Special } from './special.ts';
 import { SPECIAL_SELECTORS } from './opcodes.ts';
@@ -23,8 +23,10 @@ import { CTX_CLOSURE, CTX_METHOD, CTX_PC, CTX_RECEIVER, CTX_SENDER, CTX_STACKP, 
 import {
   activateClosure, localReturn, methodReturn, mustBeBoolean, send, superSend, vmFatal,
 } from './send.ts';
-import { classAtIndex } from './classes.ts';
+import { METHOD_CACHE_SIZE, classAtIndex } from './classes.ts';
 
+const CACHE_MASK = METHOD_CACHE_SIZE - 1;
+const CONTEXT_HEADER = (ClassIndex.Context | (Format.INDEXABLE << FORMAT_SHIFT)) >>> 0;
 const SMALL_MIN = -(2 ** 30);
 const SMALL_MAX = 2 ** 30 - 1;
 const SPECIAL_ARGC: readonly number[] = SPECIAL_SELECTORS.map(([, n]) => n);
@@ -35,30 +37,40 @@ const BYTES_FORMAT_MAX = Format.BYTES + 3;
 export function interpret(s: VMState, budget: number): void {
   const heap = s.heap;
   const nurseryEnd = heap.nurseryEnd;
+  const cacheClasses = s.cache.classIndexes;
+  const cacheSelectors = s.cache.selectors;
+  const cacheMethods = s.cache.methods;
   let words = heap.words;
   let bytes = heap.bytes;
   let nil = 0;
   let trueOop = 0;
   let falseOop = 0;
 
+  // False after the inline send and return paths, which only switch between live contexts
+  // in the nursery (or a remembered one), allocate only in the nursery and have checked the
+  // budget: then the checks and view reloads below are skipped.
+  let full = true;
   outer: for (;;) {
     const ctx = s.ctx;
-    if (ctx === 0 || s.outcome !== null) return;
-    if (ctx >= nurseryEnd) {
-      heap.remember(ctx);
-      if (ctx < heap.savedEnd) heap.markDirty(ctx, 8 + heap.slotCount(ctx) * 4);
+    if (full) {
+      if (ctx === 0 || s.outcome !== null) return;
+      if (ctx >= nurseryEnd) {
+        heap.remember(ctx);
+        if (ctx < heap.savedEnd) heap.markDirty(ctx, 8 + heap.slotCount(ctx) * 4);
+      }
+      if (heap.gcRequested) {
+        s.collectGarbage();
+        continue;
+      }
+      if (budget <= 0 || s.interruptRequested) return;
+      // A helper may have collected garbage (allInstances does) or grown the heap.
+      words = heap.words;
+      bytes = heap.bytes;
+      nil = s.nil;
+      trueOop = s.trueOop;
+      falseOop = s.falseOop;
     }
-    if (heap.gcRequested) {
-      s.collectGarbage();
-      continue;
-    }
-    if (budget <= 0 || s.interruptRequested) return;
-    // A helper may have collected garbage (allInstances does) or grown the heap.
-    words = heap.words;
-    bytes = heap.bytes;
-    nil = s.nil;
-    trueOop = s.trueOop;
-    falseOop = s.falseOop;
+    full = true;
     const cw = (ctx >>> 2) + 2;
     const method = words[cw + CTX_METHOD];
     const rcvr = words[cw + CTX_RECEIVER];
@@ -74,6 +86,10 @@ export function interpret(s: VMState, budget: number): void {
     let ip = codeBase + (pcOop >> 1);
 
     for (;;) {
+      // Set by SEND and by SEND_SPECIAL's general case, which `break` out of the switch
+      // into the common send code below it; every other case `continue`s.
+      let selector = 0;
+      let argc = 0;
       switch (bytes[ip]) {
         case Op.PUSH_SELF: words[++sp] = rcvr; ip += 1; continue;
         case Op.PUSH_NIL: words[++sp] = nil; ip += 1; continue;
@@ -130,16 +146,19 @@ export function interpret(s: VMState, budget: number): void {
         case Op.POP: sp--; ip += 1; continue;
         case Op.DUP: words[sp + 1] = words[sp]; sp++; ip += 1; continue;
 
-        case Op.SEND: case Op.SUPER_SEND: {
-          const op = bytes[ip];
-          const selector = words[litBase + (bytes[ip + 1] | (bytes[ip + 2] << 8))];
-          const argc = bytes[ip + 3];
+        case Op.SEND:
+          selector = words[litBase + (bytes[ip + 1] | (bytes[ip + 2] << 8))];
+          argc = bytes[ip + 3];
+          ip += 4;
+          break;
+        case Op.SUPER_SEND: {
+          const sel = words[litBase + (bytes[ip + 1] | (bytes[ip + 2] << 8))];
+          const n = bytes[ip + 3];
           ip += 4;
           budget--;
           words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
           words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
-          if (op === Op.SEND) send(s, selector, argc, 0);
-          else superSend(s, selector, argc);
+          superSend(s, sel, n);
           continue outer;
         }
 
@@ -190,11 +209,13 @@ export function interpret(s: VMState, budget: number): void {
             case 13: if ((a & b & 1) === 1) { words[--sp] = (a | b) >>> 0; ip += 2; continue; } break;
             case 16: { // at:
               if ((a & 3) === 0 && (b & 1) === 1) {
-                const h = words[a >>> 2];
-                const ci = h & CLASS_INDEX_MASK;
+                const aw = a >>> 2;
+                const ci = words[aw] & CLASS_INDEX_MASK;
                 const i = (b >> 1) - 1;
                 if (ci === ClassIndex.Array) {
-                  if (i >= 0 && i < heap.slotCount(a)) { words[--sp] = words[(a >>> 2) + 2 + i]; ip += 2; continue; }
+                  let n = (words[aw + 1] >>> SLOTS_SHIFT) & 0xff;
+                  if (n === 255) n = words[aw - 2];
+                  if (i >= 0 && i < n) { words[--sp] = words[aw + 2 + i]; ip += 2; continue; }
                 } else if (ci === ClassIndex.String) {
                   if (i >= 0 && i < heap.byteLength(a)) { words[--sp] = ((bytes[a + 8 + i] << 2) | 2) >>> 0; ip += 2; continue; }
                 }
@@ -204,15 +225,19 @@ export function interpret(s: VMState, budget: number): void {
             case 17: { // at:put:
               const r = words[sp - 2];
               if ((r & 3) === 0 && (a & 1) === 1) {
-                const h = words[r >>> 2];
-                const ci = h & CLASS_INDEX_MASK;
+                const rw = r >>> 2;
+                const h = words[rw] & (CLASS_INDEX_MASK | IMMUTABLE_BIT);
                 const i = (a >> 1) - 1;
-                if ((h & IMMUTABLE_BIT) === 0) {
-                  if (ci === ClassIndex.Array) {
-                    if (i >= 0 && i < heap.slotCount(r)) { heap.store(r, i, b); sp -= 2; words[sp] = b; ip += 2; continue; }
-                  } else if (ci === ClassIndex.String && (b & 3) === 2 && (b >>> 2) < 256) {
-                    if (i >= 0 && i < heap.byteLength(r)) { heap.byteAtPut(r, i, b >>> 2); sp -= 2; words[sp] = b; ip += 2; continue; }
+                if (h === ClassIndex.Array) {
+                  let n = (words[rw + 1] >>> SLOTS_SHIFT) & 0xff;
+                  if (n === 255) n = words[rw - 2];
+                  if (i >= 0 && i < n) {
+                    words[rw + 2 + i] = b;
+                    if (r >= nurseryEnd) heap.barrier(r, (rw + 2 + i) << 2, b);
+                    sp -= 2; words[sp] = b; ip += 2; continue;
                   }
+                } else if (h === ClassIndex.String && (b & 3) === 2 && (b >>> 2) < 256) {
+                  if (i >= 0 && i < heap.byteLength(r)) { heap.byteAtPut(r, i, b >>> 2); sp -= 2; words[sp] = b; ip += 2; continue; }
                 }
               }
               break;
@@ -250,13 +275,10 @@ export function interpret(s: VMState, budget: number): void {
             case 27: words[--sp] = a !== b ? trueOop : falseOop; ip += 2; continue; // ~~
           }
           // The general case: an ordinary send of the special selector.
+          selector = words[(words[(heap.specialObjects >>> 2) + 2 + Special.specialSelectors] >>> 2) + 2 + index];
+          argc = SPECIAL_ARGC[index];
           ip += 2;
-          budget--;
-          words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
-          words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
-          const selectors = words[(heap.specialObjects >>> 2) + 2 + Special.specialSelectors];
-          send(s, words[(selectors >>> 2) + 2 + index], SPECIAL_ARGC[index], 0);
-          continue outer;
+          break;
         }
 
         case Op.PUSH_CLOSURE: {
@@ -281,21 +303,39 @@ export function interpret(s: VMState, budget: number): void {
         case Op.JUMP: {
           const offset = ((bytes[ip + 1] | (bytes[ip + 2] << 8)) << 16) >> 16;
           ip += 3 + offset;
-          if (offset < 0 && (--budget <= 0 || heap.gcRequested || s.interruptRequested)) {
+          if (offset < 0 && --budget <= 0) {
             words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
             words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
             continue outer;
           }
           continue;
         }
-        case Op.JUMP_TRUE: case Op.JUMP_FALSE: {
+        case Op.JUMP_FALSE: {
           const v = words[sp--];
-          const jumpIf = bytes[ip] === Op.JUMP_TRUE ? trueOop : falseOop;
-          const otherwise = jumpIf === trueOop ? falseOop : trueOop;
+          if (v === falseOop) {
+            const offset = ((bytes[ip + 1] | (bytes[ip + 2] << 8)) << 16) >> 16;
+            ip += 3 + offset;
+            if (offset < 0 && --budget <= 0) {
+              words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
+              words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
+              continue outer;
+            }
+            continue;
+          }
+          if (v === trueOop) { ip += 3; continue; }
+          words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
+          words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
+          mustBeBoolean(s, v);
+          continue outer;
+        }
+        case Op.JUMP_TRUE: {
+          const v = words[sp--];
+          const jumpIf = trueOop;
+          const otherwise = falseOop;
           if (v === jumpIf) {
             const offset = ((bytes[ip + 1] | (bytes[ip + 2] << 8)) << 16) >> 16;
             ip += 3 + offset;
-            if (offset < 0 && (--budget <= 0 || heap.gcRequested || s.interruptRequested)) {
+            if (offset < 0 && --budget <= 0) {
               words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
               words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
               continue outer;
@@ -328,7 +368,8 @@ export function interpret(s: VMState, budget: number): void {
             const depth = (words[sw + CTX_STACKP] >> 1) + 1;
             words[sw + CTX_STACKP] = (depth << 1) | 1;
             s.ctx = sender;
-            heap.store(sender, CTX_TEMPS + depth - 1, value);
+            words[sw + CTX_TEMPS + depth - 1] = value;
+            full = sender >= nurseryEnd || budget <= 0;
             continue outer;
           }
           words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
@@ -346,6 +387,48 @@ export function interpret(s: VMState, budget: number): void {
           vmFatal(s, `bad bytecode ${bytes[ip]} at pc ${ip - codeBase}`);
           return;
       }
+
+      // A send of `selector` with `argc` arguments; ip is past the instruction. The common
+      // case runs inline: a cache hit on a method without primitive whose context fits in
+      // the nursery. Everything else goes through send.ts.
+      budget--;
+      const at = sp - argc;
+      const r = words[at];
+      const ci = (r & 1) === 1 ? ClassIndex.SmallInteger : (r & 3) === 2 ? ClassIndex.Character : words[r >>> 2] & CLASS_INDEX_MASK;
+      const way = (((selector >>> 3) ^ (ci * 0x9e37)) & CACHE_MASK) << 1;
+      let m = 0;
+      if (cacheClasses[way] === ci && cacheSelectors[way] === selector) m = cacheMethods[way];
+      else if (cacheClasses[way + 1] === ci && cacheSelectors[way + 1] === selector) m = cacheMethods[way + 1];
+      words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
+      if (m !== 0) {
+        const h1 = words[(m >>> 2) + 3];
+        const slots = CTX_TEMPS + ((h1 >>> 9) & 0xff);
+        const size = 8 + ((slots * 4 + 7) & ~7);
+        const p = heap.nurseryTop;
+        if (((h1 >>> 17) & 0x3fff) === 0 && slots < 255 && p + size <= nurseryEnd) {
+          heap.nurseryTop = p + size;
+          const nw = p >>> 2;
+          words[nw] = CONTEXT_HEADER;
+          words[nw + 1] = (((p >>> 3) & HASH_MASK) | (slots << SLOTS_SHIFT)) >>> 0;
+          const c = nw + 2;
+          words[c + CTX_SENDER] = ctx;
+          words[c + CTX_PC] = 1;
+          words[c + CTX_STACKP] = (h1 & 0x1fe) | 1;
+          words[c + CTX_METHOD] = m;
+          words[c + CTX_CLOSURE] = nil;
+          words[c + CTX_RECEIVER] = r;
+          for (let i = 0; i < argc; i++) words[c + CTX_TEMPS + i] = words[at + 1 + i];
+          for (let i = c + CTX_TEMPS + argc, end = c + slots; i < end; i++) words[i] = nil;
+          if ((slots & 1) === 1) words[c + slots] = 0;
+          words[cw + CTX_STACKP] = ((at - fp) << 1) | 1;
+          s.ctx = p;
+          full = budget <= 0;
+          continue outer;
+        }
+      }
+      words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
+      send(s, selector, argc, 0);
+      continue outer;
     }
   }
 }

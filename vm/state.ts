@@ -10,7 +10,7 @@
 import type { Heap } from './heap.ts';
 import type { Host } from './host.ts';
 import { MethodCache } from './classes.ts';
-import { scavenge } from './scavenger.ts';
+import { fullGC, scavenge } from './gc.ts';
 import { CTX_STACKP, CTX_TEMPS } from './contexts.ts';
 import { Special } from './special.ts';
 
@@ -25,6 +25,9 @@ export const PRIM_SWITCHED = -1;
 export type Outcome =
   | { kind: 'value'; value: number }
   | { kind: 'error'; description: string; trace: string[] };
+
+/** Old space may grow to this before the first full GC. */
+const MIN_FULL_GC_BYTES = 64 * 1024 * 1024;
 
 export class VMError extends Error {
   constructor(message: string) {
@@ -56,6 +59,8 @@ export class VMState {
   /** Counters for benchmarks and tests. */
   sendCount: number;
   gcCount: number;
+  /** Old-space size (bytes) above which the next collection is a full GC instead of a scavenge. */
+  fullGCThreshold: number;
 
   constructor(heap: Heap, host: Host, primitives: readonly (PrimFn | undefined)[]) {
     this.heap = heap;
@@ -73,6 +78,7 @@ export class VMState {
     this.interruptRequested = false;
     this.sendCount = 0;
     this.gcCount = 0;
+    this.fullGCThreshold = MIN_FULL_GC_BYTES;
     this.refreshConstants();
   }
 
@@ -89,13 +95,24 @@ export class VMState {
     return b ? this.trueOop : this.falseOop;
   }
 
-  /** Scavenges at a safe point: the active and base contexts are roots; caches are flushed. */
+  /**
+   * Collects garbage at a safe point: a scavenge, or a full GC once old space has grown past
+   * twice what survived the last one (every scavenge tenures, so old space fills with
+   * short-lived objects that only a full GC reclaims). The active and base contexts are
+   * roots; caches are flushed.
+   */
   collectGarbage(extraRoots: number[] = []): number[] {
-    const roots = this.heap.roots;
+    const heap = this.heap;
+    const roots = heap.roots;
     const base = roots.length;
     roots.push(this.ctx, this.baseContext, ...extraRoots);
     try {
-      scavenge(this.heap);
+      if (heap.oldTop - heap.savedEnd > this.fullGCThreshold) {
+        fullGC(heap);
+        this.fullGCThreshold = Math.max(MIN_FULL_GC_BYTES, 2 * (heap.oldTop - heap.savedEnd));
+      } else {
+        scavenge(heap);
+      }
     } finally {
       this.ctx = roots[base];
       this.baseContext = roots[base + 1];
