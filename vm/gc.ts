@@ -29,7 +29,9 @@ const TRANSIENT_BITS = MARK_BIT | REMEMBERED_BIT | FORWARDED_BIT;
  */
 export function flushForSave(heap: Heap): ScavengeStats {
   const stats = scavenge(heap);
-  heap.bytes.fill(0, NURSERY_START, heap.nurseryEnd);
+  // Above the high-water mark the nursery was never written since it was last zeroed.
+  heap.bytes.fill(0, NURSERY_START, heap.nurseryHighWater);
+  heap.nurseryHighWater = NURSERY_START;
   const words = heap.words;
   for (const r of heap.remembered) words[r >>> 2] = (words[r >>> 2] & ~REMEMBERED_BIT) >>> 0;
   heap.remembered.length = 0;

@@ -70,6 +70,11 @@ export class Heap {
   epoch: number;
   readonly nurseryEnd: number;
   nurseryTop: number;
+  /**
+   * The highest nurseryTop since the nursery was last zeroed (flushForSave zeroes only up to
+   * here: touching the whole nursery would fault in pages a short session never used).
+   */
+  nurseryHighWater: number;
   savedEnd: number;
   oldTop: number;
   readonly maxBytes: number;
@@ -111,6 +116,7 @@ export class Heap {
     this.epoch = 0;
     this.nurseryEnd = nurseryEnd;
     this.nurseryTop = NURSERY_START;
+    this.nurseryHighWater = NURSERY_START;
     this.savedEnd = savedEnd;
     this.oldTop = savedEnd;
     this.maxBytes = maxBytes;

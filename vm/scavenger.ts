@@ -215,6 +215,7 @@ export function scavenge(heap: Heap): ScavengeStats {
 
   heap.oldTop = s.top;
   heap.lastGCTop = s.top;
+  if (heap.nurseryTop > heap.nurseryHighWater) heap.nurseryHighWater = heap.nurseryTop;
   heap.nurseryTop = NURSERY_START;
   heap.gcRequested = false;
   return {
