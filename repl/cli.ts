@@ -13,10 +13,11 @@ import { buildCommand } from './commands/build.ts';
 import { compactCommand } from './commands/compact.ts';
 import { evalCommand } from './commands/eval.ts';
 import { infoCommand } from './commands/info.ts';
+import { shipCommand } from './commands/ship.ts';
 
 export { Exit, UsageError, type CliIO, type Command };
 
-export const COMMANDS: readonly Command[] = [evalCommand, buildCommand, infoCommand, compactCommand];
+export const COMMANDS: readonly Command[] = [evalCommand, buildCommand, infoCommand, compactCommand, shipCommand];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
