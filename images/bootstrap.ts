@@ -16,17 +16,19 @@ import path from 'node:path';
 import { PROJECT_ROOT } from './project-root.ts';
 import { readTonelPackage } from '../compiler/tonel.ts';
 import type { ClassDefinition, Definition, MethodDefinition } from '../compiler/definitions.ts';
-import { ClassDefinitionError, defineClass, setSharedPools } from '../vm/class-builder.ts';
-import { allInstVarNames, classOf, methodDictAt } from '../vm/classes.ts';
+import { CompileError } from '../compiler/errors.ts';
+import { defineClass, setSharedPools } from '../vm/class-builder.ts';
+import { classOf, methodDictAt } from '../vm/classes.ts';
 import { ClassSlot } from '../vm/class-layout.ts';
 import { fullGC } from '../vm/gc.ts';
-import { BufferHost, HostCompileError, type Host } from '../vm/host.ts';
-import { globalValue, installMethod, InstallError, lookupBinding } from '../vm/install.ts';
+import { BufferHost, type Host } from '../vm/host.ts';
+import { globalValue, installMethod, InstallError } from '../vm/install.ts';
 import { associations } from '../vm/dictionaries.ts';
 import { intern, specialObject, stringValue } from '../vm/objects.ts';
 import { Special } from '../vm/special.ts';
 import { VM } from '../vm/vm.ts';
 import { compileForHost } from './compile-hook.ts';
+import { classSpecFor, compileMethodDefinition, methodClassFor } from './install-definition.ts';
 import { createSkeleton } from './skeleton.ts';
 import { saveImage } from './writer.ts';
 
@@ -109,12 +111,7 @@ export function buildWorld(options: BuildOptions = {}): { vm: VM; report: BuildR
   const defined: ClassDefinition[] = [];
   for (const d of classDefs) {
     try {
-      const superclass = d.superclass === null ? heap.nilOop : globalValue(heap, d.superclass);
-      if (!superclass) throw new ClassDefinitionError(`unknown superclass ${d.superclass}`);
-      defineClass(heap, {
-        name: d.name, superclass, type: d.type, instVarNames: d.instVars, classVarNames: d.classVars,
-        poolNames: [], category: d.category, comment: d.comment, classInstVarNames: d.classInstVars,
-      });
+      defineClass(heap, classSpecFor(heap, d, false));
       defined.push(d);
       report.classes++;
     } catch (e) {
@@ -158,22 +155,12 @@ export function buildWorld(options: BuildOptions = {}): { vm: VM; report: BuildR
 export function installDefinition(vm: VM, d: MethodDefinition, kernelDir: string): BuildProblem | null {
   const heap = vm.heap;
   const at = where(d.position.file, d.position.line, kernelDir);
-  const base = globalValue(heap, d.className);
-  if (!base || base === heap.nilOop) return { where: at, message: `method for unknown class ${d.className}` };
-  const cls = d.isMeta ? classOf(heap, base) : base;
   try {
-    const spec = compileForHost({
-      source: d.source,
-      instVarNames: allInstVarNames(heap, cls),
-      isBound: (name) => lookupBinding(heap, name, cls, false) !== 0 || /^[A-Z]/.test(name),
-      className: d.isMeta ? `${d.className} class` : d.className,
-      category: d.category,
-      doit: false,
-    });
-    installMethod(heap, vm.state.cache, spec, cls, { file: at.slice(0, at.lastIndexOf(':')), line: d.position.line });
+    const cls = methodClassFor(heap, d);
+    installMethod(heap, vm.state.cache, compileMethodDefinition(heap, d, cls), cls, { file: at.slice(0, at.lastIndexOf(':')), line: d.position.line });
     return null;
   } catch (e) {
-    if (e instanceof HostCompileError || e instanceof InstallError) return { where: at, message: e.message };
+    if (e instanceof CompileError || e instanceof InstallError) return { where: at, message: e.message };
     throw e;
   }
 }
