@@ -46,44 +46,51 @@ export function interpret(s: VMState, budget: number): void {
   let trueOop = 0;
   let falseOop = 0;
 
-  // False after the inline send and return paths, which only switch between live contexts
-  // in the nursery (or a remembered one), allocate only in the nursery and have checked the
-  // budget: then the checks and view reloads below are skipped.
-  let full = true;
+  // The registers (see the header comment).
+  let ctx = 0;
+  let cw = 0;
+  let method = 0;
+  let rcvr = 0;
+  let fp = 0;
+  let sp = 0;
+  let litBase = 0;
+  let codeBase = 0;
+  let ip = 0;
+  // Re-entered after every helper (and when an inline send or return must check more):
+  // the checks and reloads here are the safe point. The inline send and return paths switch
+  // contexts without coming back here when the new context is in the nursery and the budget
+  // is not spent (they allocate only in the nursery, so no GC can be pending because of them).
   outer: for (;;) {
-    const ctx = s.ctx;
-    if (full) {
-      if (ctx === 0 || s.outcome !== null) return;
-      if (ctx >= nurseryEnd) {
-        heap.remember(ctx);
-        if (ctx < heap.savedEnd) heap.markDirty(ctx, 8 + heap.slotCount(ctx) * 4);
-      }
-      if (heap.gcRequested) {
-        s.collectGarbage();
-        continue;
-      }
-      if (budget <= 0 || s.interruptRequested) return;
-      // A helper may have collected garbage (allInstances does) or grown the heap.
-      words = heap.words;
-      bytes = heap.bytes;
-      nil = s.nil;
-      trueOop = s.trueOop;
-      falseOop = s.falseOop;
+    ctx = s.ctx;
+    if (ctx === 0 || s.outcome !== null) return;
+    if (ctx >= nurseryEnd) {
+      heap.remember(ctx);
+      if (ctx < heap.savedEnd) heap.markDirty(ctx, 8 + heap.slotCount(ctx) * 4);
     }
-    full = true;
-    const cw = (ctx >>> 2) + 2;
-    const method = words[cw + CTX_METHOD];
-    const rcvr = words[cw + CTX_RECEIVER];
-    const fp = cw + CTX_TEMPS;
+    if (heap.gcRequested) {
+      s.collectGarbage();
+      continue;
+    }
+    if (budget <= 0 || s.interruptRequested) return;
+    // A helper may have collected garbage (allInstances does) or grown the heap.
+    words = heap.words;
+    bytes = heap.bytes;
+    nil = s.nil;
+    trueOop = s.trueOop;
+    falseOop = s.falseOop;
+    cw = (ctx >>> 2) + 2;
+    method = words[cw + CTX_METHOD];
+    rcvr = words[cw + CTX_RECEIVER];
+    fp = cw + CTX_TEMPS;
     const pcOop = words[cw + CTX_PC];
     if ((pcOop & 1) === 0) {
       vmFatal(s, 'resumed a context that has already returned');
       return;
     }
-    let sp = fp + (words[cw + CTX_STACKP] >> 1) - 1;
-    const litBase = (method >>> 2) + 4;
-    const codeBase = method + 8 + ((2 + ((words[(method >>> 2) + 2] >>> 1) & 0xffff)) << 2);
-    let ip = codeBase + (pcOop >> 1);
+    sp = fp + (words[cw + CTX_STACKP] >> 1) - 1;
+    litBase = (method >>> 2) + 4;
+    codeBase = method + 8 + ((2 + ((words[(method >>> 2) + 2] >>> 1) & 0xffff)) << 2);
+    ip = codeBase + (pcOop >> 1);
 
     for (;;) {
       // Set by SEND and by SEND_SPECIAL's general case, which `break` out of the switch
@@ -367,10 +374,20 @@ export function interpret(s: VMState, budget: number): void {
             const sw = (sender >>> 2) + 2;
             const depth = (words[sw + CTX_STACKP] >> 1) + 1;
             words[sw + CTX_STACKP] = (depth << 1) | 1;
-            s.ctx = sender;
             words[sw + CTX_TEMPS + depth - 1] = value;
-            full = sender >= nurseryEnd || budget <= 0;
-            continue outer;
+            s.ctx = sender;
+            if (sender >= nurseryEnd || budget <= 0) continue outer;
+            // Switch to the sender without leaving the inner loop.
+            ctx = sender;
+            cw = sw;
+            method = words[sw + CTX_METHOD];
+            rcvr = words[sw + CTX_RECEIVER];
+            fp = sw + CTX_TEMPS;
+            sp = fp + depth - 1;
+            litBase = (method >>> 2) + 4;
+            codeBase = method + 8 + ((2 + ((words[(method >>> 2) + 2] >>> 1) & 0xffff)) << 2);
+            ip = codeBase + (words[sw + CTX_PC] >> 1);
+            continue;
           }
           words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
           words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
@@ -422,8 +439,18 @@ export function interpret(s: VMState, budget: number): void {
           if ((slots & 1) === 1) words[c + slots] = 0;
           words[cw + CTX_STACKP] = ((at - fp) << 1) | 1;
           s.ctx = p;
-          full = budget <= 0;
-          continue outer;
+          if (budget <= 0) continue outer;
+          // Switch to the new context without leaving the inner loop.
+          ctx = p;
+          cw = c;
+          method = m;
+          rcvr = r;
+          fp = c + CTX_TEMPS;
+          sp = fp + ((h1 >>> 1) & 0xff) - 1;
+          litBase = (m >>> 2) + 4;
+          codeBase = m + 8 + ((2 + ((words[(m >>> 2) + 2] >>> 1) & 0xffff)) << 2);
+          ip = codeBase;
+          continue;
         }
       }
       words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
