@@ -1,9 +1,472 @@
-// The ReplSession backed by the real VM. The VM's evaluation entry point (vm/vm.ts,
-// images/world.ts) is still being written; until it lands, opening a session says so
-// instead of failing somewhere deeper.
+// The ReplSession backed by the real VM: a booted world (images/world.ts), a host that streams
+// what Smalltalk writes to the REPL's listeners, and the image's changes log (changes.ts).
+//
+// One operation runs at a time: every call that runs Smalltalk or touches the heap goes
+// through `exclusive`, a promise chain, so a save never lands in the middle of an evaluation
+// and two evaluations never share the VM. Evaluations run in slices (vm.runSlices), so the
+// event loop keeps serving ink's rendering, Transcript output and Ctrl-C while one runs.
+//
+// Oops are never kept across a run of the VM: the GC may move objects at any safe point.
+// Where an oop must survive Smalltalk running (.inspect printing each slot), it is held in
+// heap.roots, which the GC updates in place.
 
-import type { ReplSession } from './session.ts';
+import nodePath from 'node:path';
+import { bootWorld, DEFAULT_IMAGE_PATH } from '../images/world.ts';
+import { saveImage } from '../images/writer.ts';
+import { fullGC } from '../vm/gc.ts';
+import type { HeapOptions } from '../vm/heap.ts';
+import { HostCompileError, type Host, type CompileRequest } from '../vm/host.ts';
+import { allInstVarNames, classOf } from '../vm/classes.ts';
+import { installMethod, InstallError, lookupBinding } from '../vm/install.ts';
+import type { MethodSpec } from '../vm/method-spec.ts';
+import { isStringLike, stringValue } from '../vm/objects.ts';
+import type { Outcome } from '../vm/state.ts';
+import type { VM } from '../vm/vm.ts';
+import { ChangesLog, changeLabel, changesPathFor, doitKind, hashHex, newSessionId } from './changes.ts';
+import type { ChangeBody, ChangeRecord } from './changes.ts';
+import {
+  allSelectors, describeClass, disassembleMethod, findClass, findMethod, globalNames, implementorsOf, methodCategory,
+  methodSourceText, plainIndexed, rawSlots, sendersOf, sourceOf, UNCLASSIFIED,
+} from './introspection.ts';
+import { formatMethodRef } from './session.ts';
+import type {
+  ClassDescription, EvalResult, Inspection, MethodRef, RecoverableChange, ReplSession, Slot,
+} from './session.ts';
 
-export async function openVmSession(imagePath: string | null): Promise<ReplSession> {
-  throw new Error(`cannot open ${imagePath ?? 'the base image'}: the REPL is not yet wired to the VM (vm/vm.ts)`);
+/** At most this many indexed slots are printed by inspect(). */
+const INSPECT_SLOTS = 50;
+/** Slot printStrings in an inspection are cut to this many characters. */
+const SLOT_PRINT_LIMIT = 500;
+
+export interface VmSessionOptions {
+  /** Append accepted definitions and doits to IMAGE.changes (default true). */
+  readonly changes?: boolean;
+  /** Called once Smalltalk asks the process to end (`Smalltalk quit`, `exit:`). By default
+   *  the session closes and the process exits with that code. */
+  readonly onExit?: (code: number) => void;
+  /** The clock for changes log timestamps (tests). */
+  readonly now?: () => Date;
+  readonly heap?: HeapOptions;
+}
+
+/** The Node side of a REPL's VM: output goes to the session's listeners (or to the
+ *  process's stdout when nobody listens), and an exit request is remembered, not obeyed. */
+class SessionHost implements Host {
+  compile: ((request: CompileRequest) => MethodSpec) | null;
+  readonly listeners: Set<(text: string) => void>;
+  /** The code Smalltalk asked to exit with, or null. */
+  exitRequest: number | null;
+  onExitRequest: () => void;
+
+  constructor() {
+    this.compile = null;
+    this.listeners = new Set();
+    this.exitRequest = null;
+    this.onExitRequest = () => {};
+  }
+
+  emit(text: string): void {
+    if (text === '') return;
+    if (this.listeners.size === 0) process.stdout.write(text);
+    for (const l of this.listeners) l(text);
+  }
+
+  writeStdout(text: string): void {
+    this.emit(text);
+  }
+
+  writeStderr(text: string): void {
+    this.emit(text);
+  }
+
+  monotonicMillis(): number {
+    return Math.floor(performance.now());
+  }
+
+  utcMicros(): number {
+    return Date.now() * 1000;
+  }
+
+  exit(code: number): void {
+    this.exitRequest = code;
+    this.onExitRequest();
+  }
+}
+
+function errorResult(e: unknown): EvalResult {
+  const [first = '', ...rest] = (e instanceof Error ? e.message : String(e)).split('\n');
+  return { kind: 'error', description: first, trace: rest };
+}
+
+export class VmSession implements ReplSession {
+  readonly vm: VM;
+  /** This session's id in changes logs. */
+  readonly sessionId: string;
+  private readonly host: SessionHost;
+  private currentImage: string;
+  private log: ChangesLog | null;
+  private queue: Promise<unknown>;
+  /** True once interrupt() was called for the running evaluation. */
+  private interrupted: boolean;
+  private selectorCache: readonly string[] | null;
+  private closed: boolean;
+  private readonly onExit: (code: number) => void;
+  private readonly now: () => Date;
+
+  constructor(vm: VM, host: SessionHost, imagePath: string, options: VmSessionOptions) {
+    this.vm = vm;
+    this.host = host;
+    this.sessionId = newSessionId();
+    this.currentImage = imagePath;
+    this.now = options.now ?? (() => new Date());
+    this.log = options.changes === false ? null : this.openLog(imagePath);
+    this.queue = Promise.resolve();
+    this.interrupted = false;
+    this.selectorCache = null;
+    this.closed = false;
+    this.onExit = options.onExit ?? ((code) => { void this.close().finally(() => process.exit(code)); });
+    host.onExitRequest = () => vm.interrupt();
+  }
+
+  get imagePath(): string {
+    return this.currentImage;
+  }
+
+  /** The changes log this session writes, or null when logging is off. */
+  get changesPath(): string | null {
+    return this.log?.path ?? null;
+  }
+
+  // ---- evaluation ----------------------------------------------------------------------
+
+  evaluate(source: string): Promise<EvalResult> {
+    return this.exclusive(() => this.runDoit(source, null));
+  }
+
+  defineMethod(className: string, isMeta: boolean, source: string, category: string): Promise<EvalResult> {
+    return this.exclusive(() => Promise.resolve(this.installTyped(className, isMeta, source, category, null)));
+  }
+
+  interrupt(): void {
+    if (this.vm.state.ctx === 0) return;
+    this.interrupted = true;
+    this.vm.interrupt();
+  }
+
+  onTranscript(listener: (text: string) => void): () => void {
+    this.host.listeners.add(listener);
+    return () => { this.host.listeners.delete(listener); };
+  }
+
+  private async runDoit(source: string, replayOf: string | null): Promise<EvalResult> {
+    const vm = this.vm;
+    let method: number;
+    try {
+      method = vm.compileDoit(source);
+    } catch (e) {
+      if (e instanceof HostCompileError || e instanceof InstallError) return errorResult(e);
+      throw e;
+    }
+    this.logChange({ kind: doitKind(source), source }, replayOf);
+    const outcome = await this.run(() => {
+      vm.start(method, vm.heap.nilOop);
+      return vm.runSlices();
+    });
+    if (outcome.kind !== 'value' || 'printString' in outcome) return outcome;
+    return this.printIt(outcome.value);
+  }
+
+  /** Runs the VM once (an evaluation or a send) and reads how it ended. */
+  private async run(go: () => Promise<Outcome>): Promise<EvalResult | { kind: 'value'; value: number }> {
+    this.interrupted = false;
+    this.selectorCache = null;
+    let outcome: Outcome;
+    try {
+      outcome = await go();
+    } finally {
+      this.reportLogProblem();
+    }
+    const exit = this.host.exitRequest;
+    if (exit !== null) {
+      this.host.exitRequest = null;
+      this.onExit(exit);
+      return { kind: 'value', printString: `exit ${exit}` };
+    }
+    if (outcome.kind === 'value') return outcome;
+    if (this.interrupted && outcome.description === 'Interrupted') return { kind: 'interrupted', trace: outcome.trace };
+    return { kind: 'error', description: outcome.description, trace: outcome.trace };
+  }
+
+  /** The printString of oop (sent, so it can be interrupted and its errors are reported). */
+  private async printIt(oop: number): Promise<EvalResult> {
+    const vm = this.vm;
+    const printed = await this.run(() => vm.send(oop, 'printString'));
+    if (printed.kind !== 'value') return printed;
+    if ('printString' in printed) return printed;
+    const text = isStringLike(vm.heap, printed.value) ? stringValue(vm.heap, printed.value) : vm.describe(oop);
+    return { kind: 'value', printString: text };
+  }
+
+  private installTyped(className: string, isMeta: boolean, source: string, category: string, replayOf: string | null): EvalResult {
+    const heap = this.vm.heap;
+    let cls: number;
+    try {
+      cls = findClass(heap, className);
+    } catch (e) {
+      return errorResult(e);
+    }
+    const target = isMeta ? classOf(heap, cls) : cls;
+    const side = `${className}${isMeta ? ' class' : ''}`;
+    const compile = this.vm.host.compile;
+    if (compile === null) return errorResult(new Error('no compiler is installed'));
+    let spec: MethodSpec;
+    try {
+      spec = compile({
+        source,
+        instVarNames: allInstVarNames(heap, target),
+        // Capitalized names a class does not have yet bind through Undeclared (as in Pharo).
+        isBound: (name) => lookupBinding(heap, name, target, false) !== 0 || /^[A-Z]/.test(name),
+        className: side,
+        category: category === '' ? UNCLASSIFIED : category,
+        doit: false,
+      });
+    } catch (e) {
+      if (e instanceof HostCompileError) return errorResult(e);
+      throw e;
+    }
+    if (category === '') spec = { ...spec, category: this.previousCategory({ className, isMeta, selector: spec.selector }) };
+    this.logChange({ kind: 'method', className, isMeta, category: spec.category, source }, replayOf);
+    try {
+      installMethod(heap, this.vm.state.cache, spec, target);
+    } catch (e) {
+      if (e instanceof InstallError) return errorResult(e);
+      throw e;
+    }
+    this.selectorCache = null;
+    return { kind: 'value', printString: formatMethodRef({ className, isMeta, selector: spec.selector }) };
+  }
+
+  /** A redefined method keeps its protocol when none is given. */
+  private previousCategory(ref: MethodRef): string {
+    try {
+      return methodCategory(this.vm.heap, findMethod(this.vm.heap, ref));
+    } catch {
+      return UNCLASSIFIED;
+    }
+  }
+
+  // ---- names for completion -------------------------------------------------------------
+
+  globalNames(): readonly string[] {
+    return globalNames(this.vm.heap);
+  }
+
+  selectors(): readonly string[] {
+    this.selectorCache ??= allSelectors(this.vm.heap);
+    return this.selectorCache;
+  }
+
+  // ---- the image -------------------------------------------------------------------------
+
+  save(path?: string): Promise<string> {
+    return this.exclusive(async () => {
+      const target = path ?? this.currentImage;
+      const heap = this.vm.heap;
+      fullGC(heap);
+      this.vm.state.afterGC();
+      const stats = saveImage(heap, target);
+      this.vm.state.afterGC();
+      const hash = hashHex(stats.contentHash);
+      if (this.log !== null) {
+        if (nodePath.resolve(target) !== nodePath.resolve(this.log.path.slice(0, -'.changes'.length))) {
+          this.log.close();
+          this.log = this.openLog(target);
+        }
+        this.log.markSnapshot(hash);
+        this.log.bootHash = hash;
+        this.reportLogProblem();
+      }
+      this.currentImage = target;
+      return target;
+    });
+  }
+
+  load(_files: readonly string[]): Promise<readonly string[]> {
+    return Promise.reject(new Error('.load is not available yet: the file loader (images/loader.ts) has not landed'));
+  }
+
+  // ---- tools -----------------------------------------------------------------------------
+
+  browse(className: string): Promise<ClassDescription> {
+    return this.exclusive(() => Promise.resolve(describeClass(this.vm.heap, className)));
+  }
+
+  source(method: MethodRef): Promise<string> {
+    return this.exclusive(() => Promise.resolve(sourceOf(this.vm.heap, method)));
+  }
+
+  senders(selector: string): Promise<readonly MethodRef[]> {
+    return this.exclusive(() => Promise.resolve(sendersOf(this.vm.heap, selector)));
+  }
+
+  implementors(selector: string): Promise<readonly MethodRef[]> {
+    return this.exclusive(() => Promise.resolve(implementorsOf(this.vm.heap, selector)));
+  }
+
+  disassemble(method: MethodRef): Promise<readonly string[]> {
+    return this.exclusive(() => Promise.resolve(disassembleMethod(this.vm.heap, method)));
+  }
+
+  inspect(source: string): Promise<Inspection> {
+    return this.exclusive(async () => {
+      const vm = this.vm;
+      let method: number;
+      try {
+        method = vm.compileDoit(source);
+      } catch (e) {
+        if (e instanceof HostCompileError || e instanceof InstallError) return errorResult(e) as Inspection;
+        throw e;
+      }
+      this.logChange({ kind: doitKind(source), source }, null);
+      const outcome = await this.run(() => {
+        vm.start(method, vm.heap.nilOop);
+        return vm.runSlices();
+      });
+      if (outcome.kind !== 'value') return outcome;
+      if ('printString' in outcome) return { kind: 'error', description: 'nothing to inspect', trace: [] };
+      return this.inspectObject(outcome.value);
+    });
+  }
+
+  private async inspectObject(oop: number): Promise<Inspection> {
+    const heap = this.vm.heap;
+    const at = heap.roots.length;
+    heap.roots.push(oop);
+    const self = (): number => heap.roots[at]!;
+    try {
+      const raw = rawSlots(heap, oop);
+      const printString = await this.printSlot(self());
+      if (typeof printString !== 'string') return printString;
+      const namedSlots: Slot[] = [];
+      for (const s of raw.named) {
+        const p = await this.printSlot(heap.fetch(self(), s.index));
+        if (typeof p !== 'string') return p;
+        namedSlots.push({ name: s.name, printString: p });
+      }
+      const indexedSlots: Slot[] = [];
+      const shown = Math.min(raw.indexedSize, INSPECT_SLOTS);
+      for (let i = 1; i <= shown; i++) {
+        let p: string | EvalResult;
+        if (raw.indexedKind === 'pointers') p = await this.printSlot(heap.fetch(self(), raw.named.length + i - 1));
+        else if (raw.indexedKind === 'none') break;
+        else p = plainIndexed(heap, self(), i, raw.indexedKind);
+        if (typeof p !== 'string') return p;
+        indexedSlots.push({ name: String(i), printString: p });
+      }
+      return { kind: 'object', className: raw.className, printString, namedSlots, indexedSlots, indexedSize: raw.indexedSize };
+    } finally {
+      heap.roots.length = at;
+    }
+  }
+
+  /** A slot's printString; a failing printString is shown, not raised; an interrupt ends the inspection. */
+  private async printSlot(oop: number): Promise<string | Exclude<EvalResult, { kind: 'value' }>> {
+    const r = await this.printIt(oop);
+    if (r.kind === 'interrupted') return r;
+    const text = r.kind === 'value' ? r.printString : `<error printing: ${r.description}>`;
+    return text.length > SLOT_PRINT_LIMIT ? `${text.slice(0, SLOT_PRINT_LIMIT)}...` : text;
+  }
+
+  // ---- changes log and recovery ------------------------------------------------------------
+
+  recoverable(): Promise<readonly RecoverableChange[]> {
+    return this.exclusive(() => Promise.resolve(this.recoverableRecords().map((r, i) => ({
+      index: i + 1,
+      timestamp: r.timestamp,
+      kind: r.body.kind,
+      label: changeLabel(r.body),
+    }))));
+  }
+
+  replay(indexes: readonly number[]): Promise<readonly EvalResult[]> {
+    return this.exclusive(async () => {
+      const records = this.recoverableRecords();
+      const results: EvalResult[] = [];
+      for (const i of indexes) {
+        const r = records[i - 1];
+        if (r === undefined) {
+          results.push({ kind: 'error', description: `no change ${i}: the list has ${records.length}`, trace: [] });
+          continue;
+        }
+        const original = r.replayOf ?? r.id;
+        const b = r.body;
+        results.push(b.kind === 'method'
+          ? this.installTyped(b.className, b.isMeta, b.source, b.category, original)
+          : await this.runDoit(b.source, original));
+      }
+      return results;
+    });
+  }
+
+  /** Logged changes the image lacks: see changes.ts; methods the world already has, with the
+   *  same source, are left out. */
+  private recoverableRecords(): ChangeRecord[] {
+    if (this.log === null) return [];
+    const heap = this.vm.heap;
+    const records = this.log.recoverable(hashHex(heap.imageHash));
+    this.reportLogProblem();
+    return records.filter((r) => {
+      const b = r.body;
+      if (b.kind !== 'method') return true;
+      try {
+        const ref = { className: b.className, isMeta: b.isMeta, selector: this.selectorIn(b.source) };
+        return methodSourceText(heap, findMethod(heap, ref))?.trim() !== b.source.trim();
+      } catch {
+        return true;
+      }
+    });
+  }
+
+  private selectorIn(source: string): string {
+    return changeLabel({ kind: 'method', className: '', isMeta: false, category: '', source }).slice(2);
+  }
+
+  private openLog(imagePath: string): ChangesLog {
+    return new ChangesLog(changesPathFor(imagePath), this.sessionId, hashHex(this.vm.heap.imageHash), this.now);
+  }
+
+  private logChange(body: ChangeBody, replayOf: string | null): void {
+    this.log?.appendChange(body, replayOf);
+    this.reportLogProblem();
+  }
+
+  private reportLogProblem(): void {
+    const problem = this.log?.takeProblem();
+    if (problem) this.host.emit(`${problem}\n`);
+  }
+
+  // ---- lifetime ----------------------------------------------------------------------------
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.interrupt();
+    await this.queue.catch(() => {});
+    this.log?.close();
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the session is closed'));
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+}
+
+/** Boots `imagePath` (null: the base image) into a session. */
+export async function openVmSession(imagePath: string | null, options: VmSessionOptions = {}): Promise<VmSession> {
+  const path = imagePath ?? DEFAULT_IMAGE_PATH;
+  const host = new SessionHost();
+  const vm = bootWorld(path, { host, heap: options.heap });
+  return new VmSession(vm, host, path, options);
 }
