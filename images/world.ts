@@ -6,6 +6,7 @@ import { bootImage } from './reader.ts';
 import { DEFAULT_IMAGE_PATH } from './bootstrap.ts';
 import { compileForHost } from './compile-hook.ts';
 import { ImageError } from './format.ts';
+import { saveForHost } from './save-hook.ts';
 import { NodeHost, type Host } from '../vm/host.ts';
 import type { HeapOptions } from '../vm/heap.ts';
 import { VM } from '../vm/vm.ts';
@@ -27,5 +28,6 @@ export function bootWorld(path: string = DEFAULT_IMAGE_PATH, options: WorldOptio
   const heap = bootImage(path, options.heap);
   const host = options.host ?? new NodeHost();
   host.compile = compileForHost;
+  host.saveImage = saveForHost;
   return new VM(heap, host);
 }

@@ -1,7 +1,9 @@
 // The Node side of the VM: output, the clock, and the compiler hook. vm/ never imports
 // compiler/ (ARCHITECTURE §1.7): the images/repl layer installs `compile` so primitives such
-// as `Behavior>>compile:` and `Compiler evaluate:` can reach the compiler.
+// as `Behavior>>compile:` and `Compiler evaluate:` can reach the compiler. Likewise vm/ never
+// imports images/: the layer above installs `saveImage` for `Smalltalk saveImage:` and friends.
 
+import type { Heap } from './heap.ts';
 import type { MethodSpec } from './method-spec.ts';
 
 /** Thrown by Host.compile for bad source; the message is what Smalltalk sees. */
@@ -24,6 +26,16 @@ export interface CompileRequest {
   doit: boolean;
 }
 
+/** What `Smalltalk saveImage:` (full), `saveDelta:` and `saveCompact:` ask the host to write. */
+export type SaveKind = 'full' | 'delta' | 'compact';
+
+/**
+ * Saves the heap (called at a safe point: every live oop is in the heap or heap.roots) as an
+ * image of that kind at path; answers a one-line summary. Throws with a message for Smalltalk
+ * (e.g. an ImageError) when it cannot.
+ */
+export type SaveHook = (heap: Heap, path: string, kind: SaveKind) => string;
+
 export interface Host {
   writeStdout(text: string): void;
   writeStderr(text: string): void;
@@ -33,6 +45,8 @@ export interface Host {
   utcMicros(): number;
   /** Compiles source; throws HostCompileError for bad code. Null when no compiler is installed. */
   compile: ((request: CompileRequest) => MethodSpec) | null;
+  /** Writes images for Smalltalk; null (or absent) when this host cannot save. */
+  saveImage?: SaveHook | null;
   /** Asked to end the process (Smalltalk quit); the host decides. */
   exit(code: number): void;
 }
@@ -40,9 +54,11 @@ export interface Host {
 /** A host writing to the process's stdout/stderr. */
 export class NodeHost implements Host {
   compile: ((request: CompileRequest) => MethodSpec) | null;
+  saveImage: SaveHook | null;
 
   constructor() {
     this.compile = null;
+    this.saveImage = null;
   }
 
   writeStdout(text: string): void {
@@ -69,12 +85,14 @@ export class NodeHost implements Host {
 /** A host that collects output in strings (tests, the golden runner). */
 export class BufferHost implements Host {
   compile: ((request: CompileRequest) => MethodSpec) | null;
+  saveImage: SaveHook | null;
   stdout: string;
   stderr: string;
   exitCode: number | null;
 
   constructor() {
     this.compile = null;
+    this.saveImage = null;
     this.stdout = '';
     this.stderr = '';
     this.exitCode = null;

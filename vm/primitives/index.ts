@@ -9,6 +9,7 @@ import { installCollectionPrimitives } from './collection.ts';
 import { installFilePrimitives } from './file.ts';
 import { installFloatPrimitives } from './float.ts';
 import { installHttpPrimitives } from './http.ts';
+import { installImagePrimitives } from './image.ts';
 import { installIntegerPrimitives } from './integer.ts';
 import { installMethodPrimitives } from './method.ts';
 import { installObjectPrimitives } from './object.ts';
@@ -29,6 +30,7 @@ export function buildPrimitiveTable(): (PrimFn | undefined)[] {
   installFilePrimitives(table, named);
   installOsPrimitives(table, named);
   installHttpPrimitives(table, named);
+  installImagePrimitives(table, named);
   return table;
 }
 

@@ -81,6 +81,7 @@ export const NAMED_PRIMITIVES: readonly (readonly [module: string, name: string]
   ['Http', 'listen'],
   ['Http', 'respond'],
   ['Http', 'close'],
+  ['Image', 'save'],
 ];
 
 const BY_NAME = new Map<string, number>();
