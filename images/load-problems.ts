@@ -1,5 +1,5 @@
 // The problems met while loading source into a world, each at a place in a file, and how
-// they are printed: `file:line:col: reason`, then the offending source line with a caret
+// they are printed: `file:line:col: reason` (`file:line: reason` at run time), then the offending source line with a caret
 // under the column (syntax and definition problems) or the Smalltalk stack (errors at run
 // time), the shape the compiler's own syntax errors have.
 //
@@ -20,6 +20,7 @@ export interface LoadProblem {
   file: string;
   /** 1-based; 0 when the problem is about the whole file. */
   line: number;
+  /** 1-based; 0 when only the line is known (an error at run time). */
   column: number;
   reason: string;
   /** The lines printed under the first: the source line and its caret, or the stack. */
@@ -28,7 +29,8 @@ export interface LoadProblem {
 
 /** The problem as printed: first line `file:line:col: reason`, the detail indented or as is. */
 export function formatProblem(p: LoadProblem): string {
-  const head = p.line > 0 ? `${p.file}:${p.line}:${p.column}: ${p.reason}` : `${p.file}: ${p.reason}`;
+  const at = p.line === 0 ? '' : p.column === 0 ? `:${p.line}` : `:${p.line}:${p.column}`;
+  const head = `${p.file}${at}: ${p.reason}`;
   return [head, ...p.detail].join('\n') + '\n';
 }
 
@@ -99,8 +101,20 @@ export function formatErrorProblem(e: SourceFormatError): LoadProblem {
   };
 }
 
-/** An unhandled Smalltalk error (or an interrupt) during the definition at pos. */
+/**
+ * An unhandled Smalltalk error (or an interrupt) during the definition at pos. The line is
+ * that of the innermost frame of the stack in pos's file (where in a script or doit it
+ * happened), without a column; else pos itself.
+ */
 export function runtimeProblem(pos: SourcePosition, description: string, trace: readonly string[]): LoadProblem {
+  const suffix = `(${pos.file}:`;
+  for (const frame of trace) {
+    const at = frame.lastIndexOf(suffix);
+    const line = at >= 0 && frame.endsWith(')') ? Number(frame.slice(at + suffix.length, -1)) : NaN;
+    if (Number.isInteger(line) && line > 0) {
+      return { kind: 'error', file: pos.file, line, column: 0, reason: description, detail: trace.map((l) => `  ${l}`) };
+    }
+  }
   return { kind: 'error', file: pos.file, line: pos.line, column: pos.column, reason: description, detail: trace.map((l) => `  ${l}`) };
 }
 

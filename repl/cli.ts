@@ -13,11 +13,12 @@ import { buildCommand } from './commands/build.ts';
 import { compactCommand } from './commands/compact.ts';
 import { evalCommand } from './commands/eval.ts';
 import { infoCommand } from './commands/info.ts';
+import { runCommand } from './commands/run.ts';
 import { shipCommand } from './commands/ship.ts';
 
 export { Exit, UsageError, type CliIO, type Command };
 
-export const COMMANDS: readonly Command[] = [evalCommand, buildCommand, infoCommand, compactCommand, shipCommand];
+export const COMMANDS: readonly Command[] = [evalCommand, buildCommand, infoCommand, compactCommand, shipCommand, runCommand];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
@@ -42,6 +43,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stdout(commandHelp(commandNamed(rest[0])));
       return Exit.ok;
     }
+    // `#!/usr/bin/env strata` scripts: `strata ./script.st ARGS...` is `strata run`.
+    if (findCommand(first) === undefined && isScriptFile(first)) return await runCommand.run(argv, io);
     const command = commandNamed(first);
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(commandHelp(command));
@@ -60,6 +63,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     io.stderr(`strata: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     return Exit.error;
+  }
+}
+
+function isScriptFile(arg: string): boolean {
+  try {
+    return !arg.startsWith('-') && fs.statSync(arg).isFile();
+  } catch {
+    return false;
   }
 }
 
