@@ -13,12 +13,16 @@ import { buildCommand } from './commands/build.ts';
 import { compactCommand } from './commands/compact.ts';
 import { evalCommand } from './commands/eval.ts';
 import { infoCommand } from './commands/info.ts';
+import { recoverCommand } from './commands/recover.ts';
+import { replCommandSpec } from './commands/repl.ts';
 import { runCommand } from './commands/run.ts';
 import { shipCommand } from './commands/ship.ts';
 
 export { Exit, UsageError, type CliIO, type Command };
 
-export const COMMANDS: readonly Command[] = [evalCommand, buildCommand, infoCommand, compactCommand, shipCommand, runCommand];
+export const COMMANDS: readonly Command[] = [
+  replCommandSpec, evalCommand, buildCommand, infoCommand, compactCommand, shipCommand, runCommand, recoverCommand,
+];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
@@ -27,7 +31,9 @@ export function findCommand(name: string): Command | undefined {
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     const [first, ...rest] = argv;
-    if (first === undefined || first === '--help' || first === '-h') {
+    // Bare `strata` (or `strata --image IMAGE`) is the REPL, as bare `node` and `python` are.
+    if (first === undefined || first === '--image' || first.startsWith('--image=')) return await replCommandSpec.run(argv, io);
+    if (first === '--help' || first === '-h') {
       io.stdout(helpText());
       return Exit.ok;
     }
