@@ -13,15 +13,17 @@ import { buildCommand } from './commands/build.ts';
 import { compactCommand } from './commands/compact.ts';
 import { evalCommand } from './commands/eval.ts';
 import { infoCommand } from './commands/info.ts';
+import { loadCommand } from './commands/load.ts';
 import { recoverCommand } from './commands/recover.ts';
 import { replCommandSpec } from './commands/repl.ts';
 import { runCommand } from './commands/run.ts';
+import { saveCommand } from './commands/save.ts';
 import { shipCommand } from './commands/ship.ts';
 
 export { Exit, UsageError, type CliIO, type Command };
 
 export const COMMANDS: readonly Command[] = [
-  replCommandSpec, evalCommand, buildCommand, infoCommand, compactCommand, shipCommand, runCommand, recoverCommand,
+  replCommandSpec, evalCommand, buildCommand, infoCommand, compactCommand, shipCommand, runCommand, loadCommand, saveCommand, recoverCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
