@@ -52,6 +52,23 @@ export function newContext(heap: Heap, method: number, sender: number, receiver:
   return ctx;
 }
 
+/**
+ * PUSH_CLOSURE: a closure over the context outer whose code starts at startpc, copying
+ * `copied` values from the word index `from` (the operand stack). May grow the heap.
+ */
+export function newClosure(heap: Heap, outer: number, startpc: number, numArgs: number, copied: number, from: number): number {
+  const closure = heap.allocate(ClassIndex.BlockClosure, Format.INDEXABLE, 3 + copied);
+  const words = heap.words;
+  const k = (closure >>> 2) + 2;
+  words[k + CL_OUTER] = outer;
+  words[k + CL_STARTPC] = smallInt(startpc);
+  words[k + CL_NUMARGS] = smallInt(numArgs);
+  for (let i = 0; i < copied; i++) words[k + CL_COPIED + i] = words[from + i];
+  // Born in old space when the nursery is full: it may point at young objects.
+  if (closure >= heap.nurseryEnd) heap.remember(closure);
+  return closure;
+}
+
 export function isDead(heap: Heap, ctx: number): boolean {
   return heap.fetch(ctx, CTX_PC) === heap.nilOop;
 }

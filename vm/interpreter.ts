@@ -1,6 +1,7 @@
 // The run loop: one switch over Op (vm/opcodes.ts) with the active context's registers in
 // locals. Anything long or rare is a helper in send.ts; helpers leave the next context's
-// registers in the heap and the loop reloads them (`continue outer`).
+// registers in the heap and the loop reloads them (`continue outer`). The common send (a
+// method-cache hit on a method without primitive) and return (to a live sender) are inline.
 //
 // Registers: ctx (active context oop), cw (word index of its slot 0), fp (word index of temp
 // 0), sp (word index of the stack top), ip (byte address of the next instruction), codeBase
@@ -15,11 +16,12 @@
 // spend the slice budget, so a slice always ends within a bounded number of bytecodes.
 
 import { CLASS_INDEX_MASK, FORMAT_SHIFT, Format, HASH_MASK, IMMUTABLE_BIT, SLOTS_SHIFT } from './layout.ts';
-import { Op } from './opcodes.ts';
+import { Op, SPECIAL_SELECTORS } from './opcodes.ts';
 import { ClassIndex, Special } from './special.ts';
-import { SPECIAL_SELECTORS } from './opcodes.ts';
 import type { VMState } from './state.ts';
-import { CTX_CLOSURE, CTX_METHOD, CTX_PC, CTX_RECEIVER, CTX_SENDER, CTX_STACKP, CTX_TEMPS } from './contexts.ts';
+import {
+  CTX_CLOSURE, CTX_METHOD, CTX_PC, CTX_RECEIVER, CTX_SENDER, CTX_STACKP, CTX_TEMPS, newClosure,
+} from './contexts.ts';
 import {
   activateClosure, localReturn, methodReturn, mustBeBoolean, send, superSend, vmFatal,
 } from './send.ts';
@@ -30,8 +32,12 @@ const CONTEXT_HEADER = (ClassIndex.Context | (Format.INDEXABLE << FORMAT_SHIFT))
 const SMALL_MIN = -(2 ** 30);
 const SMALL_MAX = 2 ** 30 - 1;
 const SPECIAL_ARGC: readonly number[] = SPECIAL_SELECTORS.map(([, n]) => n);
-const BYTES_FORMAT_MIN = Format.BYTES;
-const BYTES_FORMAT_MAX = Format.BYTES + 3;
+
+/** Writes pc and stackp (counts of the temps-and-stack slots in use) into the context at cw. */
+function storeRegisters(words: Uint32Array, cw: number, pc: number, depth: number): void {
+  words[cw + CTX_PC] = (pc << 1) | 1;
+  words[cw + CTX_STACKP] = (depth << 1) | 1;
+}
 
 /** Runs the active evaluation for about `budget` sends/backward jumps, or until it ends. */
 export function interpret(s: VMState, budget: number): void {
@@ -163,8 +169,7 @@ export function interpret(s: VMState, budget: number): void {
           const n = bytes[ip + 3];
           ip += 4;
           budget--;
-          words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
-          words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
+          storeRegisters(words, cw, ip - codeBase, sp - fp + 1);
           superSend(s, sel, n);
           continue outer;
         }
@@ -264,8 +269,7 @@ export function interpret(s: VMState, budget: number): void {
               if ((closure & 3) === 0 && (words[closure >>> 2] & CLASS_INDEX_MASK) === ClassIndex.BlockClosure) {
                 ip += 2;
                 budget--;
-                words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
-                words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
+                storeRegisters(words, cw, ip - codeBase, sp - fp + 1);
                 s.sp = sp;
                 if (activateClosure(s, argc)) continue outer;
                 ip -= 2;
@@ -290,20 +294,12 @@ export function interpret(s: VMState, budget: number): void {
 
         case Op.PUSH_CLOSURE: {
           const copied = bytes[ip + 1];
-          const numArgs = bytes[ip + 2];
-          const size = bytes[ip + 4] | (bytes[ip + 5] << 8);
-          const closure = heap.allocate(ClassIndex.BlockClosure, Format.INDEXABLE, 3 + copied);
+          sp -= copied;
+          const closure = newClosure(heap, ctx, ip + 6 - codeBase, bytes[ip + 2], copied, sp + 1);
           words = heap.words;
           bytes = heap.bytes;
-          const k = (closure >>> 2) + 2;
-          words[k] = ctx;
-          words[k + 1] = ((ip + 6 - codeBase) << 1) | 1;
-          words[k + 2] = (numArgs << 1) | 1;
-          sp -= copied;
-          for (let i = 0; i < copied; i++) words[k + 3 + i] = words[sp + 1 + i];
-          if (closure >= nurseryEnd) heap.remember(closure);
           words[++sp] = closure;
-          ip += 6 + size;
+          ip += 6 + (bytes[ip + 4] | (bytes[ip + 5] << 8));
           continue;
         }
 
@@ -311,47 +307,25 @@ export function interpret(s: VMState, budget: number): void {
           const offset = ((bytes[ip + 1] | (bytes[ip + 2] << 8)) << 16) >> 16;
           ip += 3 + offset;
           if (offset < 0 && --budget <= 0) {
-            words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
-            words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
+            storeRegisters(words, cw, ip - codeBase, sp - fp + 1);
             continue outer;
           }
           continue;
         }
-        case Op.JUMP_FALSE: {
+        case Op.JUMP_TRUE: case Op.JUMP_FALSE: {
           const v = words[sp--];
-          if (v === falseOop) {
+          const taken = bytes[ip] === Op.JUMP_TRUE ? trueOop : falseOop;
+          if (v === taken) {
             const offset = ((bytes[ip + 1] | (bytes[ip + 2] << 8)) << 16) >> 16;
             ip += 3 + offset;
             if (offset < 0 && --budget <= 0) {
-              words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
-              words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
+              storeRegisters(words, cw, ip - codeBase, sp - fp + 1);
               continue outer;
             }
             continue;
           }
-          if (v === trueOop) { ip += 3; continue; }
-          words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
-          words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
-          mustBeBoolean(s, v);
-          continue outer;
-        }
-        case Op.JUMP_TRUE: {
-          const v = words[sp--];
-          const jumpIf = trueOop;
-          const otherwise = falseOop;
-          if (v === jumpIf) {
-            const offset = ((bytes[ip + 1] | (bytes[ip + 2] << 8)) << 16) >> 16;
-            ip += 3 + offset;
-            if (offset < 0 && --budget <= 0) {
-              words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
-              words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
-              continue outer;
-            }
-            continue;
-          }
-          if (v === otherwise) { ip += 3; continue; }
-          words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
-          words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
+          if (v === trueOop || v === falseOop) { ip += 3; continue; }
+          storeRegisters(words, cw, ip - codeBase, sp - fp + 1);
           mustBeBoolean(s, v);
           continue outer;
         }
@@ -389,8 +363,7 @@ export function interpret(s: VMState, budget: number): void {
             ip = codeBase + (words[sw + CTX_PC] >> 1);
             continue;
           }
-          words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
-          words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
+          storeRegisters(words, cw, ip - codeBase, sp - fp + 1);
           if (op === Op.BLOCK_RETURN) localReturn(s, value);
           else methodReturn(s, value);
           continue outer;
@@ -399,8 +372,7 @@ export function interpret(s: VMState, budget: number): void {
         case Op.NOP: ip += 1; continue;
 
         default:
-          words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
-          words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
+          storeRegisters(words, cw, ip - codeBase, sp - fp + 1);
           vmFatal(s, `bad bytecode ${bytes[ip]} at pc ${ip - codeBase}`);
           return;
       }
