@@ -114,12 +114,18 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'save',
-    usage: '.save [PATH]',
-    help: 'snapshot the world (classes, globals, workspace variables) to PATH or the current image',
+    usage: '.save [--delta | --compact] [PATH]',
+    help: 'snapshot the world (classes, globals, workspace variables) to PATH or the current image; --delta PATH: only what changed since the image was booted or saved; --compact PATH: one compacted image',
     run: async (arg, s, print) => {
       const args = splitArgs(arg);
-      if (args.length > 1) throw new CommandError('usage: .save [PATH]');
-      print('info', `saved ${await s.save(args[0])}`);
+      const kinds = args.filter((a) => a === '--delta' || a === '--compact');
+      const paths = args.filter((a) => !a.startsWith('--'));
+      if (kinds.length > 1 || paths.length > 1 || kinds.length + paths.length !== args.length) {
+        throw new CommandError('usage: .save [--delta | --compact] [PATH]');
+      }
+      const kind = kinds[0] === '--delta' ? 'delta' : kinds[0] === '--compact' ? 'compact' : 'full';
+      if (kind !== 'full' && paths.length === 0) throw new CommandError(`.save ${kinds[0]} needs a PATH`);
+      print('info', `saved ${await s.save(paths[0], kind)}${kind === 'full' ? '' : ` (${kind})`}`);
       return 'continue';
     },
   },

@@ -77,6 +77,9 @@ export interface RecoverableChange {
   readonly label: string;
 }
 
+/** What `.save` writes: a full image, a delta of the image the session booted from or last saved, or a compacted full image. */
+export type SaveKind = 'full' | 'delta' | 'compact';
+
 /** The Smalltalk world a REPL drives. */
 export interface ReplSession {
   /** The image file this session booted from (or will save to by default), if any. */
@@ -105,8 +108,12 @@ export interface ReplSession {
   /** Every selector known to the image (implemented by some class). */
   selectors(): readonly string[];
 
-  /** Snapshot of the whole world (classes, globals, workspace variables); answers the path written. */
-  save(path?: string): Promise<string>;
+  /**
+   * Snapshot of the whole world (classes, globals, workspace variables); answers the path
+   * written. kind 'delta' writes only what changed since the image the session booted from
+   * or last saved (images/delta.ts); 'compact' a compacted full image (images/compact.ts).
+   */
+  save(path?: string, kind?: SaveKind): Promise<string>;
   /** Files in a Tonel package directory, a chunk file or a script; answers one line per file ("Foo.st: 3 classes, 12 methods"). */
   load(files: readonly string[]): Promise<readonly string[]>;
   browse(className: string): Promise<ClassDescription>;

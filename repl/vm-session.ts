@@ -12,9 +12,11 @@
 
 import nodePath from 'node:path';
 import { bootWorld, DEFAULT_IMAGE_PATH } from '../images/world.ts';
+import { saveCompact } from '../images/compact.ts';
+import { saveDelta } from '../images/delta.ts';
 import { saveImage } from '../images/writer.ts';
 import { fullGC } from '../vm/gc.ts';
-import type { HeapOptions } from '../vm/heap.ts';
+import type { Heap, HeapOptions } from '../vm/heap.ts';
 import { HostCompileError, type Host, type CompileRequest } from '../vm/host.ts';
 import { allInstVarNames, classOf } from '../vm/classes.ts';
 import { installMethod, InstallError, lookupBinding } from '../vm/install.ts';
@@ -30,7 +32,7 @@ import {
 } from './introspection.ts';
 import { formatMethodRef } from './session.ts';
 import type {
-  ClassDescription, EvalResult, Inspection, MethodRef, RecoverableChange, ReplSession, Slot,
+  ClassDescription, EvalResult, Inspection, MethodRef, RecoverableChange, ReplSession, SaveKind, Slot,
 } from './session.ts';
 
 /** At most this many indexed slots are printed by inspect(). */
@@ -268,15 +270,17 @@ export class VmSession implements ReplSession {
 
   // ---- the image -------------------------------------------------------------------------
 
-  save(path?: string): Promise<string> {
+  save(path?: string, kind: SaveKind = 'full'): Promise<string> {
     return this.exclusive(async () => {
       const target = path ?? this.currentImage;
       const heap = this.vm.heap;
       fullGC(heap);
       this.vm.state.afterGC();
-      const stats = saveImage(heap, target);
+      const written = saveByKind(heap, target, kind);
       this.vm.state.afterGC();
-      const hash = hashHex(stats.contentHash);
+      // A compacted image is a new world: this session goes on with its own heap and image.
+      if (kind === 'compact') return target;
+      const hash = hashHex(written);
       if (this.log !== null) {
         if (nodePath.resolve(target) !== nodePath.resolve(this.log.path.slice(0, -'.changes'.length))) {
           this.log.close();
@@ -469,4 +473,13 @@ export async function openVmSession(imagePath: string | null, options: VmSession
   const host = new SessionHost();
   const vm = bootWorld(path, { host, heap: options.heap });
   return new VmSession(vm, host, path, options);
+}
+
+/** Saves the heap as an image of `kind`; answers the file's content hash. */
+function saveByKind(heap: Heap, target: string, kind: SaveKind): Uint8Array {
+  switch (kind) {
+    case 'full': return saveImage(heap, target).contentHash;
+    case 'delta': return saveDelta(heap, target).contentHash;
+    case 'compact': return saveCompact(heap, target).contentHash;
+  }
 }

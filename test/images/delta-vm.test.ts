@@ -13,6 +13,7 @@ import { decodeWorld, type DecodedWorld } from '../../images/decode.ts';
 import { findUnmarkedChanges } from '../../images/delta-check.ts';
 import { bootImage, loadImage } from '../../images/reader.ts';
 import { bootWorld } from '../../images/world.ts';
+import { openVmSession } from '../../repl/vm-session.ts';
 import { BufferHost } from '../../vm/host.ts';
 import { stringValue } from '../../vm/objects.ts';
 import type { VM } from '../../vm/vm.ts';
@@ -106,5 +107,17 @@ describe('saving deltas from Smalltalk', () => {
     expect(outcome.kind).toBe('error');
     if (outcome.kind === 'error') expect(outcome.description).toMatch(/cannot save.*part of the delta's own parent chain/);
     expect(await show(one, '3 + 4')).toBe('7');
+  }, 60_000);
+
+  it('the REPL session saves a delta (.save --delta PATH) that the next session boots', async () => {
+    fs.copyFileSync(file('base.image'), file('repl.image'));
+    const one = await openVmSession(file('repl.image'), { changes: false });
+    expect(await one.evaluate('Smalltalk at: #ReplDelta put: 6 * 7')).toMatchObject({ kind: 'value', printString: '42' });
+    expect(await one.save(file('repl1.delta'), 'delta')).toBe(file('repl1.delta'));
+    await one.close();
+    const two = await openVmSession(file('repl1.delta'), { changes: false });
+    expect(await two.evaluate('ReplDelta + 1')).toMatchObject({ kind: 'value', printString: '43' });
+    await two.close();
+    expect(loadImage(file('repl1.delta')).chain).toHaveLength(2);
   }, 60_000);
 });

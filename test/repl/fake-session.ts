@@ -10,6 +10,7 @@ import type {
   MethodRef,
   RecoverableChange,
   ReplSession,
+  SaveKind,
 } from '../../repl/session.ts';
 import { formatMethodRef } from '../../repl/session.ts';
 
@@ -142,8 +143,8 @@ export class FakeSession implements ReplSession {
     return SELECTORS;
   }
 
-  async save(path?: string): Promise<string> {
-    this.calls.push(`save ${path ?? ''}`);
+  async save(path?: string, kind?: SaveKind): Promise<string> {
+    this.calls.push(`save ${path ?? ''}${kind !== undefined && kind !== 'full' ? ` --${kind}` : ''}`);
     return path ?? this.imagePath ?? 'strata.image';
   }
 

@@ -13,7 +13,7 @@ async function run(line: string, session = new FakeSession('w.image')) {
 describe('REPL commands', () => {
   it('.help lists every command', async () => {
     const { text } = await run('.help');
-    for (const c of ['.save [PATH]', '.load FILE...', '.browse Class', '.source Class>>selector', '.senders', '.implementors', '.inspect EXPR', '.dis', '.recover', '.exit']) {
+    for (const c of ['.save [--delta | --compact] [PATH]', '.load FILE...', '.browse Class', '.source Class>>selector', '.senders', '.implementors', '.inspect EXPR', '.dis', '.recover', '.exit']) {
       expect(text).toContain(c);
     }
   });
@@ -32,6 +32,16 @@ describe('REPL commands', () => {
     expect((await run('.load a.st b', s)).text).toBe('a.st: 1 class, 2 methods\nb: 1 class, 2 methods');
     expect((await run('.load', s)).out).toEqual([['error', 'usage: .load FILE...']]);
     expect(s.calls).toEqual(['save ', 'save my world.image', 'load a.st b']);
+  });
+
+  it('.save --delta PATH and .save --compact PATH', async () => {
+    const s = new FakeSession('w.image');
+    expect((await run('.save --delta d1.delta', s)).text).toBe('saved d1.delta (delta)');
+    expect((await run('.save --compact flat.image', s)).text).toBe('saved flat.image (compact)');
+    expect((await run('.save --delta', s)).out).toEqual([['error', '.save --delta needs a PATH']]);
+    expect((await run('.save --delta --compact x', s)).out).toEqual([['error', 'usage: .save [--delta | --compact] [PATH]']]);
+    expect((await run('.save --fast x', s)).out).toEqual([['error', 'usage: .save [--delta | --compact] [PATH]']]);
+    expect(s.calls).toEqual(['save d1.delta --delta', 'save flat.image --compact']);
   });
 
   it('.browse shows the definition and methods by category; errors from the session are printed', async () => {
