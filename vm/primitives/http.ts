@@ -6,9 +6,11 @@
 // listen (looked up by name when the event is delivered):
 //   server: id listeningOn: port                                  once the socket is bound
 //   server: id failed: reason                                     the socket could not be bound
-//   server: id request: rid method: m url: u headers: h body: b   a complete request
-// where h is a flat Array of Strings (lower-case name, value, ...) and b the body decoded
-// as UTF-8. The handler answers with `respond` (rid, status, headers, body). A request
+//   server: id request: rid method: m url: u path: p query: q headers: h body: b
+// for each complete request, where u is the request target as sent ('/items/7?x=1'), p an
+// Array of its path segments percent-decoded (#('items' '7')), q a flat Array of the decoded
+// query parameters (name, value, ...), h a flat Array of the headers (lower-case name,
+// value, ...) and b the body decoded as UTF-8. The handler answers with `respond` (rid, status, headers, body). A request
 // whose evaluation ends without responding gets a 500, so no client waits forever.
 //
 // node:http is loaded on first listen, not at VM start: it costs more to load than the
@@ -76,6 +78,32 @@ function sendPlain(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The decoded path segments and query parameters of a request target. */
+export function splitTarget(target: string): { path: string[]; query: string[] } {
+  const q = target.indexOf('?');
+  const rawPath = q < 0 ? target : target.slice(0, q);
+  const path = rawPath.split('/').filter((seg) => seg !== '').map(decode);
+  const query: string[] = [];
+  if (q >= 0) {
+    for (const pair of target.slice(q + 1).split('&')) {
+      if (pair === '') continue;
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      const value = eq < 0 ? '' : pair.slice(eq + 1);
+      query.push(decode(name.replace(/\+/g, ' ')), decode(value.replace(/\+/g, ' ')));
+    }
+  }
+  return { path, query };
+}
+
 function onRequest(session: HttpSession, queue: EventQueue, dispatcher: string, serverId: number, req: IncomingMessage, res: ServerResponse): void {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -98,10 +126,12 @@ function onRequest(session: HttpSession, queue: EventQueue, dispatcher: string, 
     res.on('close', () => session.pending.delete(id));
     const headers: string[] = [];
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push(req.rawHeaders[i].toLowerCase(), req.rawHeaders[i + 1]);
+    const target = req.url ?? '/';
+    const { path, query } = splitTarget(target);
     queue.post({
       receiver: dispatcher,
-      selector: 'server:request:method:url:headers:body:',
-      args: [serverId, id, req.method ?? 'GET', req.url ?? '/', headers, Buffer.concat(chunks).toString('utf8')],
+      selector: 'server:request:method:url:path:query:headers:body:',
+      args: [serverId, id, req.method ?? 'GET', target, path, query, headers, Buffer.concat(chunks).toString('utf8')],
       settled: (error) => {
         const open = session.pending.get(id);
         if (open === undefined) return;
