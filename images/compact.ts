@@ -21,7 +21,6 @@
 // Identity hashes, immutability and pinning travel with the headers, so the world booted
 // from the compacted image is the same graph (images/decode.ts) as the one compacted.
 
-import nodePath from 'node:path';
 import { ClassSlot, instSizeOf } from '../vm/class-layout.ts';
 import { fullGC, type FullGCStats } from '../vm/gc.ts';
 import { Heap, NURSERY_START } from '../vm/heap.ts';
@@ -65,7 +64,6 @@ export function saveCompact(heap: Heap, path: string): CompactSaveResult {
   checkSavable(heap, path);
   const { heap: fresh, stats } = compactHeap(heap);
   const saved = saveImage(fresh, path);
-  fresh.setImage(nodePath.resolve(path), saved.contentHash);
   return { heap: fresh, stats, fileBytes: saved.bytes, contentHash: saved.contentHash };
 }
 
