@@ -18,7 +18,8 @@
 // A session has a random id; its changes are numbered `id.n`. STARTUP is written before a
 // session's first change; SNAPSHOT after each save. A replayed change names the change it
 // replays (always the original, never a replay), so a change replayed in a session that then
-// crashed is still offered once, not twice.
+// crashed is still offered once, not twice. A `.load` is logged as the list of files
+// (`"----CHANGE---- ... load"!` then `#('/abs/a.st' '/abs/pkg')!`); replaying it loads them again.
 //
 // What an image lacks (recoverableChanges): the changes after the last SNAPSHOT whose hash is
 // the image's content hash; when the image was never saved from a session (the base image),
@@ -35,7 +36,7 @@ import nodePath from 'node:path';
 import { matchClassDefinition, matchClassInstVars, matchComment, matchMethodsFor, tokenize } from '../compiler/chunk-forms.ts';
 import { SourceText, escapeChunk, readChunk } from '../compiler/source-scan.ts';
 
-export type ChangeKind = 'class' | 'method' | 'doit';
+export type ChangeKind = 'class' | 'method' | 'doit' | 'load';
 
 /** What a change re-does when replayed. */
 export type ChangeBody =
@@ -48,7 +49,9 @@ export type ChangeBody =
       readonly category: string;
       /** Pattern and body, as a Smalltalk compiler takes them. */
       readonly source: string;
-    };
+    }
+  /** A `.load` of files (absolute paths); replaying loads them again, as they are then. */
+  | { readonly kind: 'load'; readonly paths: readonly string[] };
 
 export interface ChangeRecord {
   readonly type: 'change';
@@ -94,6 +97,7 @@ export function doitKind(source: string): 'class' | 'doit' {
 /** A short label for listings: "Foo", "Foo class>>bar", or a doit's first line. */
 export function changeLabel(body: ChangeBody): string {
   if (body.kind === 'method') return `${body.className}${body.isMeta ? ' class' : ''}>>${selectorOf(body.source)}`;
+  if (body.kind === 'load') return `.load ${body.paths.join(' ')}`;
   const tokens = tokenize(body.source);
   if (body.kind === 'class' && tokens !== null) {
     const name = matchClassDefinition(tokens)?.name.value ?? matchClassInstVars(tokens)?.className ?? matchComment(tokens)?.className;
@@ -120,10 +124,14 @@ export function formatRecord(r: LogRecord): string {
   const replay = r.replayOf === null ? '' : ` replay-of ${r.replayOf}`;
   const header = `"----CHANGE---- ${r.timestamp} ${r.id} ${r.body.kind}${replay}"!\n`;
   const b = r.body;
+  if (b.kind === 'load') return `${header}${escapeChunk(`#(${b.paths.map(quote).join(' ')})`)}!\n\n`;
   if (b.kind !== 'method') return `${header}${escapeChunk(b.source.trim())}!\n\n`;
-  const category = `'${b.category.replace(/'/g, "''")}'`;
-  return `${header}!${b.className}${b.isMeta ? ' class' : ''} methodsFor: ${escapeChunk(category)} stamp: '${r.timestamp}'!\n`
+  return `${header}!${b.className}${b.isMeta ? ' class' : ''} methodsFor: ${escapeChunk(quote(b.category))} stamp: '${r.timestamp}'!\n`
     + `${escapeChunk(b.source.trim())}! !\n\n`;
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 const HEADER = /^"----(STARTUP|SNAPSHOT|CHANGE)---- (\S+) (\S+) (\S+)(?: replay-of (\S+))?"$/;
@@ -156,6 +164,10 @@ export function parseLog(text: string): LogRecord[] {
     let body: ChangeBody | null = null;
     if (what === 'class' || what === 'doit') {
       body = { kind: what, source: bodyChunk.text };
+    } else if (what === 'load') {
+      const tokens = tokenize(bodyChunk.text);
+      const paths = tokens?.filter((t) => t.kind === 'string').map((t) => t.value) ?? [];
+      if (paths.length > 0) body = { kind: 'load', paths };
     } else if (what === 'method') {
       const tokens = tokenize(bodyChunk.text);
       const section = tokens === null ? null : matchMethodsFor(tokens);

@@ -11,13 +11,11 @@
 // heap.roots, which the GC updates in place.
 
 import nodePath from 'node:path';
+import { formatProblem, formatSummary, loadFiles } from '../images/loader.ts';
+import { saveWorld } from '../images/save-hook.ts';
 import { bootWorld, DEFAULT_IMAGE_PATH } from '../images/world.ts';
-import { saveCompact } from '../images/compact.ts';
-import { saveDelta } from '../images/delta.ts';
-import { saveImage } from '../images/writer.ts';
-import { fullGC } from '../vm/gc.ts';
-import type { Heap, HeapOptions } from '../vm/heap.ts';
-import { HostCompileError, type Host, type CompileRequest } from '../vm/host.ts';
+import type { HeapOptions } from '../vm/heap.ts';
+import { HostCompileError, type CompileRequest, type Host, type SaveHook } from '../vm/host.ts';
 import { allInstVarNames, classOf } from '../vm/classes.ts';
 import { installMethod, InstallError, lookupBinding } from '../vm/install.ts';
 import type { MethodSpec } from '../vm/method-spec.ts';
@@ -55,6 +53,7 @@ export interface VmSessionOptions {
  *  process's stdout when nobody listens), and an exit request is remembered, not obeyed. */
 class SessionHost implements Host {
   compile: ((request: CompileRequest) => MethodSpec) | null;
+  saveImage: SaveHook | null;
   readonly listeners: Set<(text: string) => void>;
   /** The code Smalltalk asked to exit with, or null. */
   exitRequest: number | null;
@@ -62,6 +61,7 @@ class SessionHost implements Host {
 
   constructor() {
     this.compile = null;
+    this.saveImage = null;
     this.listeners = new Set();
     this.exitRequest = null;
     this.onExitRequest = () => {};
@@ -128,6 +128,15 @@ export class VmSession implements ReplSession {
     this.closed = false;
     this.onExit = options.onExit ?? ((code) => { void this.close().finally(() => process.exit(code)); });
     host.onExitRequest = () => vm.interrupt();
+    // `Smalltalk saveImage:` and friends: the changes log records those saves too.
+    const hook = host.saveImage;
+    if (hook !== null) {
+      host.saveImage = (heap, path, kind) => {
+        const summary = hook(heap, path, kind);
+        if (kind !== 'compact') this.noteSaved(path, hashHex(heap.imageHash));
+        return summary;
+      };
+    }
   }
 
   get imagePath(): string {
@@ -274,29 +283,46 @@ export class VmSession implements ReplSession {
     return this.exclusive(async () => {
       const target = path ?? this.currentImage;
       const heap = this.vm.heap;
-      fullGC(heap);
-      this.vm.state.afterGC();
-      const written = saveByKind(heap, target, kind);
+      saveWorld(heap, target, kind);
       this.vm.state.afterGC();
       // A compacted image is a new world: this session goes on with its own heap and image.
       if (kind === 'compact') return target;
-      const hash = hashHex(written);
-      if (this.log !== null) {
-        if (nodePath.resolve(target) !== nodePath.resolve(this.log.path.slice(0, -'.changes'.length))) {
-          this.log.close();
-          this.log = this.openLog(target);
-        }
-        this.log.markSnapshot(hash);
-        this.log.bootHash = hash;
-        this.reportLogProblem();
-      }
-      this.currentImage = target;
+      this.noteSaved(target, hashHex(heap.imageHash));
       return target;
     });
   }
 
-  load(_files: readonly string[]): Promise<readonly string[]> {
-    return Promise.reject(new Error('.load is not available yet: the file loader (images/loader.ts) has not landed'));
+  /** After a save of this world to `target`: the log beside it gets a snapshot marker, and
+   *  `target` becomes the session's image (the default of the next save). */
+  private noteSaved(target: string, hash: string): void {
+    if (this.log !== null) {
+      if (nodePath.resolve(target) !== nodePath.resolve(this.log.path.slice(0, -'.changes'.length))) {
+        this.log.close();
+        this.log = this.openLog(target);
+      }
+      this.log.markSnapshot(hash);
+      this.log.bootHash = hash;
+      this.reportLogProblem();
+    }
+    this.currentImage = target;
+  }
+
+  /** Loads files through images/loader.ts; problems are printed as they are found. The load
+   *  is logged (as `.load` of the absolute paths) so recovery can load the files again. */
+  load(files: readonly string[]): Promise<readonly string[]> {
+    return this.exclusive(async () => (await this.loadNow(files, null)).lines);
+  }
+
+  private async loadNow(files: readonly string[], replayOf: string | null): Promise<{ lines: string[]; problems: number }> {
+    const paths = files.map((f) => nodePath.resolve(f));
+    this.logChange({ kind: 'load', paths }, replayOf);
+    this.interrupted = false;
+    this.selectorCache = null;
+    const summary = await loadFiles(this.vm, paths, { onProblem: (p) => this.host.emit(`${formatProblem(p)}\n`) });
+    this.reportLogProblem();
+    const lines = formatSummary(summary).map((l) => l.replace(/^\S+(?=: )/, (abs) => files[paths.indexOf(abs)] ?? abs));
+    if (summary.stopped && this.interrupted) lines.push('Interrupted');
+    return { lines, problems: summary.problems.length };
   }
 
   // ---- tools -----------------------------------------------------------------------------
@@ -387,7 +413,7 @@ export class VmSession implements ReplSession {
     return this.exclusive(() => Promise.resolve(this.recoverableRecords().map((r, i) => ({
       index: i + 1,
       timestamp: r.timestamp,
-      kind: r.body.kind,
+      kind: r.body.kind === 'load' ? 'doit' : r.body.kind,
       label: changeLabel(r.body),
     }))));
   }
@@ -402,14 +428,25 @@ export class VmSession implements ReplSession {
           results.push({ kind: 'error', description: `no change ${i}: the list has ${records.length}`, trace: [] });
           continue;
         }
-        const original = r.replayOf ?? r.id;
-        const b = r.body;
-        results.push(b.kind === 'method'
-          ? this.installTyped(b.className, b.isMeta, b.source, b.category, original)
-          : await this.runDoit(b.source, original));
+        results.push(await this.replayOne(r));
       }
       return results;
     });
+  }
+
+  private async replayOne(r: ChangeRecord): Promise<EvalResult> {
+    const original = r.replayOf ?? r.id;
+    const b = r.body;
+    switch (b.kind) {
+      case 'method': return this.installTyped(b.className, b.isMeta, b.source, b.category, original);
+      case 'load': {
+        const { lines, problems } = await this.loadNow(b.paths, original);
+        return problems === 0
+          ? { kind: 'value', printString: lines.join('; ') }
+          : { kind: 'error', description: `${problems} problem${problems === 1 ? '' : 's'} loading ${b.paths.join(' ')}`, trace: lines };
+      }
+      default: return this.runDoit(b.source, original);
+    }
   }
 
   /** Logged changes the image lacks: see changes.ts; methods the world already has, with the
@@ -475,11 +512,3 @@ export async function openVmSession(imagePath: string | null, options: VmSession
   return new VmSession(vm, host, path, options);
 }
 
-/** Saves the heap as an image of `kind`; answers the file's content hash. */
-function saveByKind(heap: Heap, target: string, kind: SaveKind): Uint8Array {
-  switch (kind) {
-    case 'full': return saveImage(heap, target).contentHash;
-    case 'delta': return saveDelta(heap, target).contentHash;
-    case 'compact': return saveCompact(heap, target).contentHash;
-  }
-}
