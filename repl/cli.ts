@@ -19,11 +19,12 @@ import { replCommandSpec } from './commands/repl.ts';
 import { runCommand } from './commands/run.ts';
 import { saveCommand } from './commands/save.ts';
 import { shipCommand } from './commands/ship.ts';
+import { testCommand } from './commands/test.ts';
 
 export { Exit, UsageError, type CliIO, type Command };
 
 export const COMMANDS: readonly Command[] = [
-  replCommandSpec, evalCommand, buildCommand, infoCommand, compactCommand, shipCommand, runCommand, loadCommand, saveCommand, recoverCommand,
+  replCommandSpec, evalCommand, buildCommand, infoCommand, compactCommand, shipCommand, runCommand, loadCommand, saveCommand, testCommand, recoverCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
