@@ -20,6 +20,8 @@
 // reported). With `stopOnError` (strata run) the first problem ends the load and the rest
 // is counted as skipped. An interrupt (vm.interrupt, Ctrl-C) always ends it.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { readChunkFile } from '../compiler/chunk.ts';
 import { compileDoit } from '../compiler/compile.ts';
 import { CompileError } from '../compiler/errors.ts';
@@ -33,6 +35,7 @@ import { ClassIndex } from '../vm/special.ts';
 import type { Outcome } from '../vm/state.ts';
 import type { VM } from '../vm/vm.ts';
 import { classNamed, defineClassFrom, installMethodDefinition } from './install-definition.ts';
+import { readTonelPackageTolerantly } from './package-reader.ts';
 import {
   fileProblem, formatErrorProblem, runtimeProblem, SourceLines, type LoadProblem,
 } from './load-problems.ts';
@@ -186,8 +189,15 @@ class Loader {
     }
   }
 
+  /** A package directory; when a file of it is bad, the package's other files still load. */
   private async loadPackageDir(dir: string, file: FileSummary): Promise<void> {
-    const pkg = this.read(file, () => readTonelPackage(dir));
+    let pkg = this.read(file, () => readTonelPackage(dir));
+    if (pkg === null && fs.existsSync(path.join(dir, 'package.st'))) {
+      const reported = new Set(this.summary.problems.map((p) => `${p.file}:${p.line}:${p.column}`));
+      pkg = readTonelPackageTolerantly(dir, (e) => {
+        if (!reported.has(`${e.file}:${e.line}:${e.column}`)) this.report(formatErrorProblem(e), file);
+      });
+    }
     if (pkg === null) return;
     file.packages.push(pkg.name);
     await this.loadPackage(pkg.definitions, file);
