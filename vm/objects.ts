@@ -271,21 +271,17 @@ export function newInteger(heap: Heap, value: bigint | number): number {
 /** A LargePositive/NegativeInteger for value (even one that would fit a SmallInteger). */
 export function newLargeInteger(heap: Heap, value: bigint): number {
   const negative = value < 0n;
-  let mag = negative ? -value : value;
-  const digits: number[] = [];
-  // 32 bits at a time keeps BigInt operations few for big numbers.
-  while (mag > 0n) {
-    let word = Number(mag & 0xffffffffn);
-    mag >>= 32n;
-    for (let k = 0; k < 4; k++) {
-      digits.push(word & 0xff);
-      word >>>= 8;
-    }
-  }
-  while (digits.length > 0 && digits[digits.length - 1] === 0) digits.pop();
+  // Through hexadecimal text: linear in the size, where shifting a BigInt word by word is
+  // quadratic (every shift copies the whole number).
+  let hex = (negative ? -value : value).toString(16);
+  if (hex === '0') hex = '';
+  if (hex.length & 1) hex = `0${hex}`;
+  const length = Math.max(hex.length >>> 1, 1);
   const cls = negative ? ClassIndex.LargeNegativeInteger : ClassIndex.LargePositiveInteger;
-  const oop = heap.allocateBytes(cls, Math.max(digits.length, 1));
-  heap.bytes.set(digits, oop + 8);
+  const oop = heap.allocateBytes(cls, length);
+  const bytes = heap.bytes;
+  const base = oop + 8;
+  for (let i = 0, j = hex.length - 2; j >= 0; i++, j -= 2) bytes[base + i] = parseInt(hex.substr(j, 2), 16);
   return oop;
 }
 
@@ -298,20 +294,21 @@ export function isLargeInteger(heap: Heap, oop: number): boolean {
 /** The value of a LargeInteger object (its magnitude need not be normalized). */
 export function largeIntegerValue(heap: Heap, oop: number): bigint {
   const b = heap.bytesOf(oop);
-  let v = 0n;
-  let i = b.length;
-  // Four bytes per BigInt step, most significant first.
-  while (i >= 4) {
-    const word = (b[i - 1] * 0x1000000) + ((b[i - 2] << 16) | (b[i - 3] << 8) | b[i - 4]);
-    v = (v << 32n) | BigInt(word);
-    i -= 4;
-  }
-  while (i > 0) {
-    v = (v << 8n) | BigInt(b[i - 1]);
-    i--;
+  let v: bigint;
+  if (b.length <= 6) {
+    let n = 0;
+    for (let i = b.length - 1; i >= 0; i--) n = n * 256 + b[i];
+    v = BigInt(n);
+  } else {
+    // Linear through hexadecimal text (see newLargeInteger).
+    let hex = '';
+    for (let i = b.length - 1; i >= 0; i--) hex += HEX[b[i]];
+    v = BigInt(`0x${hex}`);
   }
   return heap.classIndexOf(oop) === ClassIndex.LargeNegativeInteger ? -v : v;
 }
+
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** The value of a SmallInteger or LargeInteger oop, or null for anything else. */
 export function integerValue(heap: Heap, oop: number): bigint | null {
