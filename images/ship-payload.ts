@@ -1,33 +1,42 @@
 // Where a shipped app finds its image (and, optionally, the compiler's code): the runtime
 // half of the payload format. images/ship-assemble.ts writes what this reads.
 //
-// OUT.mjs is one file: the bundled JavaScript, then the payload inside a block comment:
+// OUT.mjs is one file: the bundled JavaScript, then the payload as raw bytes inside a
+// block comment:
 //
-//     <bundle JS> \n /* <image bytes> <compiler JS bytes> */ \n
+//     <bundle JS> \n /* <image bytes> <compiler JS, deflated> */ \n
 //
-// The payload is raw bytes, so the file stays the image's size (base64 would add a third)
-// and booting reads it with one readSync at an offset computed from the file's size: the
-// JS never parses or decodes it. Node's loader does read the whole file and V8 scans the
-// comment, which costs about a millisecond per 2 MB (bench/ship.ts measures it); --compress
-// shrinks that. A payload byte pair `*/` would end the comment early, so the assembler
-// stores each such `/` as 0x00 and lists its offset in `fixups`; the reader puts the `/`
-// back after reading. The manifest (sizes, fixups) is a literal in the bundle's entry code.
+// The JS never holds the payload as a value: it reads the image with one readSync from its
+// own file (fs on import.meta.url), at an offset computed from the file's size, into the
+// buffer it boots from; nothing is decoded. Node's loader still reads the whole file,
+// decodes it as UTF-8 and V8 scans the comment, which costs in proportion to the bytes.
+// Measured on this project's base image (900 KB, 11% of its bytes above 127), raw bytes
+// cost the loader about 3 ms more than the same image in base64 (1.2 MB of ASCII), but
+// base64 then costs more than that to decode (a latin1 string, then Buffer's base64), so
+// the whole start is fastest raw (bench/ship.ts compares). --compress shrinks the bytes the
+// loader scans to about 40%, for an inflate at boot.
 //
-// A single executable (Node SEA) carries the same two parts as SEA assets instead, read with
-// node:sea getRawAsset, which answers a view of the executable's own mapped bytes (no copy).
+// A raw `*/` would end the comment early: the assembler stores the `/` of each such pair as
+// 0x00 and lists its offset in `fixups`; the reader puts the `/` back. The manifest (sizes,
+// fixups) is a literal in the bundle's entry code.
+//
+// A single executable (Node SEA) carries the same parts as SEA assets instead, read with
+// node:sea getRawAsset, a view of the executable's own bytes (no copy).
 
 import fs from 'node:fs';
 import { inflateSync } from 'node:zlib';
 
 /** What the bundle knows about its payload. */
 export interface PayloadManifest {
-  /** Bytes of the image as stored (deflated when `compressed`). */
+  /** Bytes of the image as stored (deflated when `compressed`); 0 in a SEA, where it is an asset. */
   readonly imageBytes: number;
   /** The image is zlib-deflated (strata ship --compress). */
   readonly compressed: boolean;
-  /** Bytes of the compiler module's JS; 0 when the app was shipped without the compiler. */
+  /** Bytes of the deflated compiler JS after the image; 0 in a SEA or without a compiler. */
   readonly compilerBytes: number;
-  /** Payload offsets of `/` bytes stored as 0x00 (see above); empty for SEA assets. */
+  /** Whether the app carries the compiler (in a SEA: as an asset). */
+  readonly hasCompiler: boolean;
+  /** Payload offsets of `/` bytes stored as 0x00 (see above). */
   readonly fixups: readonly number[];
 }
 
@@ -49,8 +58,8 @@ export interface AppPayload {
   readCompiler(): string | null;
 }
 
-function inflated(bytes: Uint8Array, manifest: PayloadManifest): Uint8Array {
-  return manifest.compressed ? inflateSync(bytes) : bytes;
+function inflated(bytes: Uint8Array, compressed: boolean): Uint8Array {
+  return compressed ? inflateSync(bytes) : bytes;
 }
 
 /** The payload at the end of the app file at `path` (normally fileURLToPath(import.meta.url)). */
@@ -61,7 +70,7 @@ export function filePayload(path: string, manifest: PayloadManifest): AppPayload
       const size = fs.fstatSync(fd).size;
       const payloadStart = size - PAYLOAD_TRAILER.length - manifest.imageBytes - manifest.compilerBytes;
       if (payloadStart < 0) throw new Error(`${path} is shorter than its payload: the file was cut or changed`);
-      // allocUnsafeSlow: not from the shared pool, and not zeroed (every byte is read over).
+      // Not from the shared pool and not zeroed: every byte is read over.
       const out = Buffer.allocUnsafeSlow(length);
       let done = 0;
       while (done < length) {
@@ -77,8 +86,8 @@ export function filePayload(path: string, manifest: PayloadManifest): AppPayload
   };
   return {
     name: path,
-    readImage: () => inflated(read(0, manifest.imageBytes), manifest),
-    readCompiler: () => (manifest.compilerBytes === 0 ? null : read(manifest.imageBytes, manifest.compilerBytes).toString('utf8')),
+    readImage: () => inflated(read(0, manifest.imageBytes), manifest.compressed),
+    readCompiler: () => (manifest.hasCompiler ? inflateSync(read(manifest.imageBytes, manifest.compilerBytes)).toString('utf8') : null),
   };
 }
 
@@ -92,8 +101,8 @@ export interface SeaModule {
 export function seaPayload(sea: SeaModule, manifest: PayloadManifest): AppPayload {
   return {
     name: process.execPath,
-    readImage: () => inflated(new Uint8Array(sea.getRawAsset(IMAGE_ASSET)), manifest),
-    readCompiler: () => (manifest.compilerBytes === 0 ? null : sea.getAsset(COMPILER_ASSET, 'utf8')),
+    readImage: () => inflated(new Uint8Array(sea.getRawAsset(IMAGE_ASSET)), manifest.compressed),
+    readCompiler: () => (manifest.hasCompiler ? sea.getAsset(COMPILER_ASSET, 'utf8') : null),
   };
 }
 

@@ -53,7 +53,7 @@ export interface ShipResult {
   /** Bytes of the image as embedded (deflated with --compress) and as booted. */
   imageBytes: number;
   rawImageBytes: number;
-  /** Bytes of the embedded compiler chunk (0 without it). */
+  /** Bytes of the embedded compiler chunk (deflated; 0 without it). */
   compilerBytes: number;
   fileBytes: number;
   binaryBytes: number;
@@ -132,7 +132,7 @@ export async function shipApp(options: ShipOptions): Promise<ShipResult> {
 
   let binaryBytes = 0;
   if (options.binary) {
-    const sea = await bundleSeaApp({ ...payload.manifest, fixups: [] });
+    const sea = await bundleSeaApp({ ...payload.manifest, imageBytes: 0, compilerBytes: 0, fixups: [] });
     binaryBytes = await buildSea({ code: sea.code, image: stored, compiler, out: binary });
   }
   return {
