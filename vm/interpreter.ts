@@ -15,7 +15,7 @@
 // Safe points: the top of `outer` (GC when requested, end of slice). Sends and backward jumps
 // spend the slice budget, so a slice always ends within a bounded number of bytecodes.
 
-import { CLASS_INDEX_MASK, FORMAT_SHIFT, Format, HASH_MASK, IMMUTABLE_BIT, SLOTS_SHIFT } from './layout.ts';
+import { CLASS_INDEX_MASK, Format, IMMUTABLE_BIT, SLOTS_SHIFT } from './layout.ts';
 import { Op, SPECIAL_SELECTORS } from './opcodes.ts';
 import { ClassIndex, Special } from './special.ts';
 import type { VMState } from './state.ts';
@@ -26,18 +26,12 @@ import {
   activateClosure, localReturn, methodReturn, mustBeBoolean, send, superSend, vmFatal,
 } from './send.ts';
 import { METHOD_CACHE_SIZE, classAtIndex } from './classes.ts';
+import { activateInNursery, floatSpecial, storeRegisters } from './inline-ops.ts';
 
 const CACHE_MASK = METHOD_CACHE_SIZE - 1;
-const CONTEXT_HEADER = (ClassIndex.Context | (Format.INDEXABLE << FORMAT_SHIFT)) >>> 0;
 const SMALL_MIN = -(2 ** 30);
 const SMALL_MAX = 2 ** 30 - 1;
 const SPECIAL_ARGC: readonly number[] = SPECIAL_SELECTORS.map(([, n]) => n);
-
-/** Writes pc and stackp (counts of the temps-and-stack slots in use) into the context at cw. */
-function storeRegisters(words: Uint32Array, cw: number, pc: number, depth: number): void {
-  words[cw + CTX_PC] = (pc << 1) | 1;
-  words[cw + CTX_STACKP] = (depth << 1) | 1;
-}
 
 /** Runs the active evaluation for about `budget` sends/backward jumps, or until it ends. */
 export function interpret(s: VMState, budget: number): void {
@@ -285,6 +279,16 @@ export function interpret(s: VMState, budget: number): void {
             case 26: words[--sp] = a === b ? trueOop : falseOop; ip += 2; continue; // ==
             case 27: words[--sp] = a !== b ? trueOop : falseOop; ip += 2; continue; // ~~
           }
+          if (index <= 9 && ((a & 3) === 0 || (b & 3) === 0)) {
+            const r = floatSpecial(s, index, a, b);
+            if (r !== 0) {
+              words = heap.words;
+              bytes = heap.bytes;
+              words[--sp] = r;
+              ip += 2;
+              continue;
+            }
+          }
           // The general case: an ordinary send of the special selector.
           selector = words[(words[(heap.specialObjects >>> 2) + 2 + Special.specialSelectors] >>> 2) + 2 + index];
           argc = SPECIAL_ARGC[index];
@@ -389,41 +393,22 @@ export function interpret(s: VMState, budget: number): void {
       if (cacheClasses[way] === ci && cacheSelectors[way] === selector) m = cacheMethods[way];
       else if (cacheClasses[way + 1] === ci && cacheSelectors[way + 1] === selector) m = cacheMethods[way + 1];
       words[cw + CTX_PC] = ((ip - codeBase) << 1) | 1;
-      if (m !== 0) {
-        const h1 = words[(m >>> 2) + 3];
-        const slots = CTX_TEMPS + ((h1 >>> 9) & 0xff);
-        const size = 8 + ((slots * 4 + 7) & ~7);
-        const p = heap.nurseryTop;
-        if (((h1 >>> 17) & 0x3fff) === 0 && slots < 255 && p + size <= nurseryEnd) {
-          heap.nurseryTop = p + size;
-          const nw = p >>> 2;
-          words[nw] = CONTEXT_HEADER;
-          words[nw + 1] = (((p >>> 3) & HASH_MASK) | (slots << SLOTS_SHIFT)) >>> 0;
-          const c = nw + 2;
-          words[c + CTX_SENDER] = ctx;
-          words[c + CTX_PC] = 1;
-          words[c + CTX_STACKP] = (h1 & 0x1fe) | 1;
-          words[c + CTX_METHOD] = m;
-          words[c + CTX_CLOSURE] = nil;
-          words[c + CTX_RECEIVER] = r;
-          for (let i = 0; i < argc; i++) words[c + CTX_TEMPS + i] = words[at + 1 + i];
-          for (let i = c + CTX_TEMPS + argc, end = c + slots; i < end; i++) words[i] = nil;
-          if ((slots & 1) === 1) words[c + slots] = 0;
-          words[cw + CTX_STACKP] = ((at - fp) << 1) | 1;
-          s.ctx = p;
-          if (budget <= 0) continue outer;
-          // Switch to the new context without leaving the inner loop.
-          ctx = p;
-          cw = c;
-          method = m;
-          rcvr = r;
-          fp = c + CTX_TEMPS;
-          sp = fp + ((h1 >>> 1) & 0xff) - 1;
-          litBase = (m >>> 2) + 4;
-          codeBase = m + 8 + ((2 + ((words[(m >>> 2) + 2] >>> 1) & 0xffff)) << 2);
-          ip = codeBase;
-          continue;
-        }
+      const p = m === 0 ? 0 : activateInNursery(heap, words, m, ctx, r, at, argc, nil);
+      if (p !== 0) {
+        words[cw + CTX_STACKP] = ((at - fp) << 1) | 1;
+        s.ctx = p;
+        if (budget <= 0) continue outer;
+        // Switch to the new context without leaving the inner loop.
+        ctx = p;
+        cw = (p >>> 2) + 2;
+        method = m;
+        rcvr = r;
+        fp = cw + CTX_TEMPS;
+        sp = fp + (words[cw + CTX_STACKP] >> 1) - 1;
+        litBase = (m >>> 2) + 4;
+        codeBase = m + 8 + ((2 + ((words[(m >>> 2) + 2] >>> 1) & 0xffff)) << 2);
+        ip = codeBase;
+        continue;
       }
       words[cw + CTX_STACKP] = ((sp - fp + 1) << 1) | 1;
       send(s, selector, argc, 0);
