@@ -4,10 +4,10 @@
 //
 //   tests: 412 passed, 2 failed, 1 errors, 3 skipped
 //
-// `failed` counts every test that did not pass as it should: failed assertions, errors
-// (unexpected exceptions), time-outs and unexpected passes of expectedFailures; `errors` says
-// how many of those were errors or time-outs. Skipped tests and expected failures (when
-// any) are counted after. Exit code 1 when anything failed.
+// `failed` counts failed assertions (TestFailure) and unexpected passes of expectedFailures;
+// `errors` counts tests ended by any other exception, and time-outs. Skipped tests and
+// expected failures are counted after, when there are any. Exit code 1 when a test failed
+// or had an error.
 //
 // NAME is a test class, `Class>>selector` (one test), a package (every test class whose
 // category is it or begins with `it-`), or a file or directory to load first (a Tonel
@@ -53,7 +53,7 @@ export const testCommand: Command = {
     'NAME is a test class, Class>>selector, a package, or a Tonel package / chunk file to load first.',
     "Without NAME: every test class in the image, after loading images/kernel/*-Tests if missing.",
     'Prints each failure with its Smalltalk stack, then: tests: N passed, N failed, N errors',
-    '(failed includes errors), and skipped / expected failures when there are any.',
+    '(failed: assertions; errors: other exceptions and time-outs), then skipped and expected failures.',
     'Exit codes: 0 all passed, 1 a test failed, 2 bad usage or a file that does not load.',
   ].join('\n'),
   async run(args, io) {
@@ -83,7 +83,7 @@ export const testCommand: Command = {
       }
       io.stdout(summaryLine(totals));
       if (loadProblems.bad > 0) return Exit.usage;
-      return totals.failed > 0 || loadProblems.failed > 0 || runner.cancelled ? Exit.error : Exit.ok;
+      return totals.failed + totals.errors > 0 || loadProblems.failed > 0 || runner.cancelled ? Exit.error : Exit.ok;
     } catch (e) {
       if (!(e instanceof TestRunnerError)) throw e;
       io.stderr(`strata test: ${e.message}\n`);
@@ -169,8 +169,16 @@ async function runTargets(runner: TestRunner, targets: readonly Target[], io: Cl
   const seen = new Set<string>();
   for (const target of targets) {
     if (runner.cancelled) break;
-    const selectors = (target.selectors ?? await runner.testSelectors(target.className))
-      .filter((s) => !seen.has(`${target.className}>>${s}`));
+    let all: string[];
+    try {
+      all = target.selectors ?? await runner.testSelectors(target.className);
+    } catch (e) {
+      if (!(e instanceof TestRunnerError)) throw e;
+      totals.errors++;
+      io.stdout(`${target.className}: cannot list its tests\n  ERROR ${e.message}\n`);
+      continue;
+    }
+    const selectors = all.filter((s) => !seen.has(`${target.className}>>${s}`));
     if (selectors.length === 0) continue;
     const counts: Totals = { passed: 0, failed: 0, errors: 0, skipped: 0, expected: 0 };
     const reports: string[] = [];
@@ -202,6 +210,6 @@ function count(t: Totals, o: TestOutcome): void {
     case 'skipped': t.skipped++; break;
     case 'expectedFailure': t.expected++; break;
     case 'failed': case 'unexpectedPass': t.failed++; break;
-    case 'error': case 'timeout': t.failed++; t.errors++; break;
+    case 'error': case 'timeout': t.errors++; break;
   }
 }
