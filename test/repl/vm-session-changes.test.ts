@@ -185,3 +185,46 @@ describe('recovery through the session', () => {
     expect((await b.recoverable()).map((x) => x.label)).toEqual(['y := 2']);
   });
 });
+
+describe('strata recover', () => {
+  beforeAll(() => {
+    baseImage();
+  });
+
+  it('reads IMAGE, picks and --out from its arguments', async () => {
+    const { parseRecoverArgs } = await import('../../repl/commands/recover.ts');
+    expect(parseRecoverArgs(['a.image'], {})).toEqual({ image: 'a.image', picks: [], out: null });
+    expect(parseRecoverArgs(['a.image', 'all', '--out', 'b.image'], {})).toEqual({ image: 'a.image', picks: ['all'], out: 'b.image' });
+    expect(parseRecoverArgs(['1', '3-5'], { STRATA_IMAGE: 'e.image' })).toEqual({ image: 'e.image', picks: ['1', '3-5'], out: null });
+    expect(() => parseRecoverArgs(['a.image', 'b.image'], {})).toThrow(/one image expected/);
+    expect(() => parseRecoverArgs(['--out'], {})).toThrow(/--out needs a path/);
+    expect(() => parseRecoverArgs(['--fast'], {})).toThrow(/unknown option '--fast'/);
+  });
+
+  it('lists what a crashed session left, replays it and saves the image', async () => {
+    const { recoverCommand } = await import('../../repl/commands/recover.ts');
+    const image = worldCopy();
+    const run = async (args: string[]) => {
+      let out = '';
+      const code = await recoverCommand.run(args, { stdout: (t) => { out += t; }, stderr: () => {} });
+      return { code, out };
+    };
+    try {
+      const crashed = await openVmSession(image, { onExit: () => {} });
+      await crashed.evaluate("Object subclass: #Kept instanceVariableNames: '' classVariableNames: '' package: 'T'");
+      await crashed.defineMethod('Kept', false, 'answer\n\t^ 42', 'demo');
+      // Not closed, not saved: as after a crash.
+      const listed = await run([image]);
+      expect(listed.code).toBe(0);
+      expect(listed.out).toMatch(/ 1 .* class +Kept\n +2 .* method +Kept>>answer\nreplay with: strata recover .* all/);
+      await expect(run([image, '3'])).rejects.toThrow('no change 3: the list has 2 entries');
+      expect(await run([image, 'all'])).toEqual({ code: 0, out: `replayed Kept\nreplayed Kept>>answer\nsaved ${image}\n` });
+      expect((await run([image])).out).toMatch(/^nothing to recover/);
+      const s = await openVmSession(image, { changes: false });
+      expect(await s.evaluate('Kept new answer')).toEqual({ kind: 'value', printString: '42' });
+      await s.close();
+    } finally {
+      removeWorld(image);
+    }
+  });
+});
