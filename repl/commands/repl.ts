@@ -55,6 +55,8 @@ export const replCommandSpec: Command = {
     'comments continue on the next line. Methods: Foo >> bar [ ^ 42 ]. .help lists the commands',
     '(.save .load .browse .source .senders .implementors .inspect .dis .recover .exit) and keys.',
     'History: ~/.strata_history, or $STRATA_HISTORY (empty: none).',
+    'Every accepted definition and doit is logged to IMAGE.changes; after a crash, .recover',
+    '(or strata recover IMAGE) lists what the image lacks since its last save and replays it.',
     "Piped: echo '3 + 4' | strata repl prints 7; exit code 1 when an input failed.",
   ].join('\n'),
   run: (args) => replCommand(args).then((code) => (code === 130 ? code : code === 0 ? Exit.ok : Exit.error)),
