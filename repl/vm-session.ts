@@ -37,13 +37,16 @@ import type {
 const INSPECT_SLOTS = 50;
 /** Slot printStrings in an inspection are cut to this many characters. */
 const SLOT_PRINT_LIMIT = 500;
+/** How long an exit waits for the REPL to render what was written (ink batches for ~50 ms). */
+const EXIT_FLUSH_MS = 100;
 
 export interface VmSessionOptions {
   /** Append accepted definitions and doits to IMAGE.changes (default true). */
   readonly changes?: boolean;
-  /** Called once Smalltalk asks the process to end (`Smalltalk quit`, `exit:`). By default
-   *  the session closes and the process exits with that code. */
-  readonly onExit?: (code: number) => void;
+  /** Called once Smalltalk asks the process to end (`Smalltalk quit`, `exit:`); the
+   *  evaluation ends when it returns (or its promise settles). By default the process exits
+   *  with that code, after a moment that lets the REPL show the output written before. */
+  readonly onExit?: (code: number) => void | Promise<void>;
   /** The clock for changes log timestamps (tests). */
   readonly now?: () => Date;
   readonly heap?: HeapOptions;
@@ -112,7 +115,7 @@ export class VmSession implements ReplSession {
   private interrupted: boolean;
   private selectorCache: readonly string[] | null;
   private closed: boolean;
-  private readonly onExit: (code: number) => void;
+  private readonly onExit: (code: number) => void | Promise<void>;
   private readonly now: () => Date;
 
   constructor(vm: VM, host: SessionHost, imagePath: string, options: VmSessionOptions) {
@@ -126,7 +129,11 @@ export class VmSession implements ReplSession {
     this.interrupted = false;
     this.selectorCache = null;
     this.closed = false;
-    this.onExit = options.onExit ?? ((code) => { void this.close().finally(() => process.exit(code)); });
+    this.onExit = options.onExit ?? (async (code) => {
+      await new Promise((resolve) => setTimeout(resolve, EXIT_FLUSH_MS));
+      this.log?.close();
+      process.exit(code);
+    });
     host.onExitRequest = () => vm.interrupt();
     // `Smalltalk saveImage:` and friends: the changes log records those saves too.
     const hook = host.saveImage;
@@ -200,8 +207,8 @@ export class VmSession implements ReplSession {
     const exit = this.host.exitRequest;
     if (exit !== null) {
       this.host.exitRequest = null;
-      this.onExit(exit);
-      return { kind: 'value', printString: `exit ${exit}` };
+      await this.onExit(exit);
+      return { kind: 'value', printString: '' };
     }
     if (outcome.kind === 'value') return outcome;
     if (this.interrupted && outcome.description === 'Interrupted') return { kind: 'interrupted', trace: outcome.trace };

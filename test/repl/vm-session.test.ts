@@ -100,10 +100,13 @@ describe('evaluating', () => {
 
   it('leaves the exit to its owner when Smalltalk quits', async () => {
     const codes: number[] = [];
-    const s = await session(undefined, { onExit: (c) => codes.push(c), changes: false });
-    const r = await s.evaluate("Smalltalk exit: 3. Transcript show: 'not reached'");
+    const s = await session(undefined, { onExit: (c) => { codes.push(c); }, changes: false });
+    let shown = '';
+    s.onTranscript((t) => { shown += t; });
+    const r = await s.evaluate("Transcript show: 'bye'. Smalltalk exit: 3. Transcript show: 'not reached'");
     expect(codes).toEqual([3]);
-    expect(r.kind).toBe('value');
+    expect(r).toEqual({ kind: 'value', printString: '' });
+    expect(shown).toBe('bye');
   });
 });
 
