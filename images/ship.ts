@@ -1,7 +1,8 @@
 // strata ship: an image (plus optional Tonel packages) made into an app that runs as
 // `node OUT.mjs ARGS...` on any machine with Node 20 or later, needing nothing else.
 //
-//   1. boot the image with the compiler attached; load the --load packages;
+//   1. boot the image with the compiler attached; load the --load sources (images/loader.ts:
+//      Tonel packages, directories of them, chunk fileouts);
 //   2. with --main EXPR, compile `[ EXPR ]` now and keep the block as the image's startup
 //      action (Special.startUpAction), so the app never compiles at start; without it the
 //      image must already have one (`Smalltalk startUpAction: [...]`);
@@ -24,7 +25,7 @@ import { Special } from '../vm/special.ts';
 import type { VM } from '../vm/vm.ts';
 import { makePayload, writeAppFile } from './ship-assemble.ts';
 import { bundleCompiler, bundleFileApp, bundleSeaApp } from './ship-bundle.ts';
-import { loadPackages } from './ship-load.ts';
+import { formatProblem, loadFiles } from './loader.ts';
 import { formatOutcomeError } from './ship-runner.ts';
 import { buildSea } from './ship-sea.ts';
 import { bootWorld } from './world.ts';
@@ -37,7 +38,7 @@ export interface ShipOptions {
   out: string;
   /** An expression evaluated when the app starts; else the image's startup action. */
   main?: string;
-  /** Tonel package directories to load into the image first. */
+  /** Sources to load into the image first: Tonel package directories (or directories of them), chunk files. */
   load?: readonly string[];
   binary?: boolean;
   compress?: boolean;
@@ -112,9 +113,9 @@ export async function shipApp(options: ShipOptions): Promise<ShipResult> {
 
   const vm = bootWorld(options.image);
   if (options.load && options.load.length > 0) {
-    const report = loadPackages(vm, options.load);
-    if (report.problems.length > 0) {
-      throw new ShipError(`loading ${options.load.join(', ')} failed:\n${report.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`);
+    const summary = await loadFiles(vm, options.load);
+    if (summary.problems.length > 0) {
+      throw new ShipError(`loading ${options.load.join(', ')} failed:\n${summary.problems.map(formatProblem).join('').trimEnd()}`);
     }
   }
   if (options.main !== undefined) setMain(vm, options.main);

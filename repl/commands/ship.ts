@@ -1,4 +1,4 @@
-// `strata ship IMAGE -o OUT [--main EXPR] [--load DIR]... [--binary] [--compress] [--no-compiler]`:
+// `strata ship IMAGE -o OUT [--main EXPR] [--load PATH]... [--binary] [--compress] [--no-compiler]`:
 // makes the image an app (images/ship.ts) and prints what was written.
 
 import { ShipError, shipApp, type ShipOptions } from '../../images/ship.ts';
@@ -10,13 +10,13 @@ function kb(bytes: number): string {
 
 export const shipCommand: Command = {
   name: 'ship',
-  args: 'IMAGE -o OUT [--main EXPR] [--load DIR]... [--binary] [--compress] [--no-compiler]',
+  args: 'IMAGE -o OUT [--main EXPR] [--load PATH]... [--binary] [--compress] [--no-compiler]',
   summary: 'make an image a single-file app: node OUT.mjs ARGS... (and a standalone executable)',
   details: [
     '  -o, --out OUT    write OUT.mjs (run it with node OUT.mjs ARGS...; Node 20 or later)',
     "  --main EXPR      what the app evaluates when it starts, e.g. 'WordCount main'",
     '                   (default: the image\'s startup action, Smalltalk startUpAction: [...])',
-    '  --load DIR       load a Tonel package directory (or a directory of them) first; repeatable',
+    '  --load PATH      load a Tonel package (or a directory of them) or a .st fileout first; repeatable',
     '  --binary         also write OUT, a standalone executable (a Node single executable app)',
     '  --compress       store the image deflated (smaller file, inflated at start)',
     '  --no-compiler    leave the compiler out (the app cannot compile at run time)',

@@ -60,6 +60,6 @@ describe('the startup action', () => {
     fs.mkdirSync(pkg);
     fs.writeFileSync(path.join(pkg, 'package.st'), "Package { #name : #Broken }\n");
     fs.writeFileSync(path.join(pkg, 'Broken.class.st'), 'Class {\n\t#name : #Broken,\n\t#superclass : #Object,\n\t#category : #Broken\n}\n\n{ #category : #x }\nBroken >> oops [\n\t^ 3 +\n]\n');
-    await expect(shipApp({ image: baseImage(), out: path.join(dir, 'broken'), load: [bad], main: '3' })).rejects.toThrow(/Broken\/Broken\.class\.st:8/);
+    await expect(shipApp({ image: baseImage(), out: path.join(dir, 'broken'), load: [bad], main: '3' })).rejects.toThrow(/Broken\/Broken\.class\.st:9:7: expected an argument after \+/);
   });
 });
