@@ -17,8 +17,19 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // ink's optional devtools integration is never enabled.
-  external: ['react-devtools-core'],
+  // ink imports its optional devtools (react-devtools-core, not installed) only when DEV=true.
+  // Left external, the ESM bundle would import it at the top and fail to load at all; a stub
+  // that fails like a missing package keeps ink's own "not installed" message for DEV=true.
+  plugins: [{
+    name: 'no-react-devtools',
+    setup(b) {
+      b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'missing' }));
+      b.onLoad({ filter: /.*/, namespace: 'missing' }, () => ({
+        contents: "const e = new Error(\"Cannot find package 'react-devtools-core'\"); e.code = 'ERR_MODULE_NOT_FOUND'; throw e;",
+        loader: 'js',
+      }));
+    },
+  }],
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __strataRequire } from 'node:module'; const require = __strataRequire(import.meta.url);" },
   logLevel: 'warning',
