@@ -14,6 +14,7 @@ import { installIntegerPrimitives } from './integer.ts';
 import { installMethodPrimitives } from './method.ts';
 import { installObjectPrimitives } from './object.ts';
 import { installOsPrimitives } from './os.ts';
+import { installProcessPrimitives } from './process.ts';
 import { installStringPrimitives } from './string.ts';
 import { installSystemPrimitives } from './system.ts';
 
@@ -31,6 +32,7 @@ export function buildPrimitiveTable(): (PrimFn | undefined)[] {
   installOsPrimitives(table, named);
   installHttpPrimitives(table, named);
   installImagePrimitives(table, named);
+  installProcessPrimitives(table, named);
   return table;
 }
 

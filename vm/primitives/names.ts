@@ -82,6 +82,18 @@ export const NAMED_PRIMITIVES: readonly (readonly [module: string, name: string]
   ['Http', 'respond'],
   ['Http', 'close'],
   ['Image', 'save'],
+  ['Process', 'resume'],
+  ['Process', 'suspend'],
+  ['Process', 'terminateActive'],
+  ['Process', 'yield'],
+  ['Process', 'wait'],
+  ['Process', 'signal'],
+  ['Process', 'newContext'],
+  ['Process', 'installScheduler'],
+  ['Process', 'scheduleDelay'],
+  ['Process', 'unscheduleDelay'],
+  ['Process', 'saveTo'],
+  ['Process', 'loadFrom'],
 ];
 
 const BY_NAME = new Map<string, number>();
