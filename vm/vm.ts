@@ -19,6 +19,7 @@ import { ClassIndex } from './special.ts';
 import { VM_SELECTOR } from './send.ts';
 import { VMState, type Outcome } from './state.ts';
 import { contextTrace } from './trace.ts';
+import { SchedulerDriver } from './scheduler-driver.ts';
 
 /** Sends or backward jumps per slice: about 10 ms of work at the interpreter's speed. */
 export const SLICE_BUDGET = 100_000;
@@ -26,10 +27,13 @@ export const SLICE_BUDGET = 100_000;
 export class VM {
   readonly heap: Heap;
   readonly state: VMState;
+  /** Green threads: the evaluation's process, background processes, timers (scheduler-driver.ts). */
+  readonly processes: SchedulerDriver;
 
   constructor(heap: Heap, host: Host) {
     this.heap = heap;
     this.state = new VMState(heap, host, PRIMITIVES);
+    this.processes = new SchedulerDriver(this.state, () => this.step());
   }
 
   get host(): Host {
@@ -63,28 +67,31 @@ export class VM {
   start(method: number, receiver: number, args: readonly number[] = []): void {
     const s = this.state;
     const heap = this.heap;
-    if (s.ctx !== 0) throw new Error('an evaluation is already running');
+    if (this.processes.evaluating) throw new Error('an evaluation is already running');
     const baseMethod = newCompiledMethod(heap, BASE_SPEC, classAtIndex(heap, ClassIndex.UndefinedObject));
     const base = newContext(heap, baseMethod, heap.nilOop, heap.nilOop, heap.nilOop);
     const ctx = newContext(heap, method, base, receiver, heap.nilOop);
     args.forEach((a, i) => heap.store(ctx, CTX_TEMPS + i, a));
     s.baseContext = base;
-    s.ctx = ctx;
     s.outcome = null;
     s.interruptRequested = false;
+    this.processes.startEvaluation(ctx);
   }
 
   /** Runs one slice; answers the outcome when the evaluation has ended, else null. */
   step(budget = SLICE_BUDGET): Outcome | null {
     const s = this.state;
-    if (s.outcome !== null) return s.outcome;
+    if (s.outcome !== null) return this.processes.ended(s.outcome);
+    if (s.interruptRequested && this.processes.interruptWaitingEvaluation()) return this.processes.ended(s.outcome as unknown as Outcome);
     if (s.interruptRequested) {
       s.interruptRequested = false;
       const trace = s.ctx !== 0 ? contextTrace(this.heap, s.ctx, s.baseContext) : [];
       s.outcome = { kind: 'error', description: 'Interrupted', trace };
       s.ctx = 0;
-      return s.outcome;
+      return this.processes.ended(s.outcome);
     }
+    this.processes.atSliceBoundary();
+    if (s.ctx === 0) return this.processes.idle();
     try {
       interpret(s, budget);
     } catch (e) {
@@ -93,14 +100,15 @@ export class VM {
       s.outcome = { kind: 'error', description, trace };
       s.ctx = 0;
     }
-    return s.outcome;
+    return s.outcome === null ? null : this.processes.ended(s.outcome);
   }
 
-  /** Runs the current evaluation to its end without yielding. */
+  /** Runs the current evaluation to its end without yielding (sleeping while only timers are pending). */
   runSync(): Outcome {
     for (;;) {
       const o = this.step();
       if (o !== null) return o;
+      if (this.state.ctx === 0) this.processes.sleepSync();
     }
   }
 
@@ -110,6 +118,7 @@ export class VM {
       const slice = (): void => {
         const o = this.step();
         if (o !== null) resolve(o);
+        else if (this.state.ctx === 0) this.processes.wake(slice);
         else setImmediate(slice);
       };
       slice();
@@ -118,7 +127,7 @@ export class VM {
 
   /** Stops the active evaluation at the next slice boundary (safe to call from a signal handler). */
   interrupt(): void {
-    if (this.state.ctx !== 0) this.state.interruptRequested = true;
+    if (this.processes.evaluating) this.state.interruptRequested = true;
   }
 
   evaluateSync(source: string): Outcome {
