@@ -8,6 +8,7 @@
 // #aboutToReturn:through:); VM-initiated sends activate the method directly without trying
 // its primitive.
 
+import type { Heap } from './heap.ts';
 import { ClassSlot } from './class-layout.ts';
 import { classAtIndex, className, classIndexOfOop, superclassOf } from './classes.ts';
 import {
@@ -19,13 +20,14 @@ import type { MethodSpec } from './method-spec.ts';
 import { Op } from './opcodes.ts';
 import { Format } from './layout.ts';
 import {
-  bytecodeStart, hasPrimitiveErrorTemp, methodClass, methodFrameSize, methodNumArgs, methodNumTemps, methodPrimitive,
+  bytecodeStart, hasPrimitiveErrorTemp, methodClass, methodSelector, methodFrameSize, methodNumArgs, methodNumTemps, methodPrimitive,
 } from './method-layout.ts';
-import { newArray, stringValue } from './objects.ts';
+import { isStringLike, newArray, stringValue } from './objects.ts';
 import { smallInt } from './oop.ts';
 import { ClassIndex, Special } from './special.ts';
 import { PRIM_SWITCHED, type VMState } from './state.ts';
 import { contextTrace } from './trace.ts';
+import { terminateActive } from './primitives/process.ts';
 
 /** Word index of slot i of oop. */
 function slot(oop: number, i: number): number {
@@ -37,6 +39,13 @@ export function vmFatal(s: VMState, description: string): void {
   const trace = s.ctx !== 0 ? contextTrace(s.heap, s.ctx, s.baseContext) : [];
   s.outcome = { kind: 'error', description, trace };
   s.ctx = 0;
+}
+
+/** Whether ctx runs the base method of an evaluation (vm.ts BASE_SPEC). */
+function isEvaluationBase(heap: Heap, ctx: number): boolean {
+  const m = heap.fetch(ctx, CTX_METHOD);
+  const sel = methodSelector(heap, m);
+  return heap.fetch(ctx, CTX_CLOSURE) === heap.nilOop && isStringLike(heap, sel) && stringValue(heap, sel) === VM_SELECTOR;
 }
 
 export function finish(s: VMState, value: number): void {
@@ -293,6 +302,11 @@ export function localReturn(s: VMState, value: number): void {
     if (ctx === s.baseContext) {
       markDead(heap, ctx);
       finish(s, value);
+    } else if (isEvaluationBase(heap, ctx)) {
+      // The base of an earlier evaluation whose process was demoted to the background (or
+      // resumed from a snapshot): the process ends.
+      markDead(heap, ctx);
+      terminateActive(s);
     } else {
       cannotReturn(s, value);
     }
