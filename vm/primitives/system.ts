@@ -16,6 +16,8 @@ import { smallInt } from '../oop.ts';
 import { ClassIndex, Special } from '../special.ts';
 import { contextTrace } from '../trace.ts';
 import { registeredIndex } from './object.ts';
+import { activeIsEvaluation } from '../process.ts';
+import { terminateActive } from './process.ts';
 import { arg, receiver, smallOf, stringOf } from './support.ts';
 
 function compileFailure(s: VMState, message: string): number {
@@ -65,6 +67,13 @@ export function installSystemPrimitives(table: (PrimFn | undefined)[], named: (m
     const heap = s.heap;
     const description = stringOf(s, arg(s, argc, 0)) ?? 'an unhandled error';
     const ctx = argc > 1 && isContext(heap, arg(s, argc, 1)) ? arg(s, argc, 1) : s.ctx;
+    if (!activeIsEvaluation(heap)) {
+      // A background process: report on stderr and end that process only.
+      const trace = contextTrace(heap, ctx, s.baseContext);
+      s.host.writeStderr(`${description}\n${trace.map((l) => `  ${l}\n`).join('')}`);
+      terminateActive(s);
+      return PRIM_SWITCHED;
+    }
     s.outcome = { kind: 'error', description, trace: contextTrace(heap, ctx, s.baseContext) };
     s.ctx = 0;
     return PRIM_SWITCHED;
