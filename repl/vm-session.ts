@@ -15,28 +15,24 @@ import { formatProblem, formatSummary, loadFiles } from '../images/loader.ts';
 import { saveWorld } from '../images/save-hook.ts';
 import { bootWorld, DEFAULT_IMAGE_PATH } from '../images/world.ts';
 import type { HeapOptions } from '../vm/heap.ts';
-import { HostCompileError, type CompileRequest, type Host, type SaveHook } from '../vm/host.ts';
-import { allInstVarNames, classOf } from '../vm/classes.ts';
-import { installMethod, InstallError, lookupBinding } from '../vm/install.ts';
-import type { MethodSpec } from '../vm/method-spec.ts';
+import { HostCompileError } from '../vm/host.ts';
+import { installMethod, InstallError } from '../vm/install.ts';
 import { isStringLike, stringValue } from '../vm/objects.ts';
 import type { Outcome } from '../vm/state.ts';
 import type { VM } from '../vm/vm.ts';
-import { ChangesLog, changeLabel, changesPathFor, doitKind, hashHex, newSessionId } from './changes.ts';
+import { ChangesLog, changeLabel, changesPathFor, doitKind, hashHex, newSessionId, selectorOf } from './changes.ts';
+import { compileTypedMethod } from './define-method.ts';
 import type { ChangeBody, ChangeRecord } from './changes.ts';
 import {
-  allSelectors, describeClass, disassembleMethod, findClass, findMethod, globalNames, implementorsOf, methodCategory,
-  methodSourceText, plainIndexed, rawSlots, sendersOf, sourceOf, UNCLASSIFIED,
+  allSelectors, describeClass, disassembleMethod, findMethod, globalNames, implementorsOf, methodSourceText, sendersOf, sourceOf,
 } from './introspection.ts';
+import { inspectObject } from './inspector.ts';
+import { SessionHost } from './session-host.ts';
 import { formatMethodRef } from './session.ts';
 import type {
-  ClassDescription, EvalResult, Inspection, MethodRef, RecoverableChange, ReplSession, SaveKind, Slot,
+  ClassDescription, EvalResult, Inspection, MethodRef, RecoverableChange, ReplSession, SaveKind,
 } from './session.ts';
 
-/** At most this many indexed slots are printed by inspect(). */
-const INSPECT_SLOTS = 50;
-/** Slot printStrings in an inspection are cut to this many characters. */
-const SLOT_PRINT_LIMIT = 500;
 /** How long an exit waits for the REPL to render what was written (ink batches for ~50 ms). */
 const EXIT_FLUSH_MS = 100;
 
@@ -50,52 +46,6 @@ export interface VmSessionOptions {
   /** The clock for changes log timestamps (tests). */
   readonly now?: () => Date;
   readonly heap?: HeapOptions;
-}
-
-/** The Node side of a REPL's VM: output goes to the session's listeners (or to the
- *  process's stdout when nobody listens), and an exit request is remembered, not obeyed. */
-class SessionHost implements Host {
-  compile: ((request: CompileRequest) => MethodSpec) | null;
-  saveImage: SaveHook | null;
-  readonly listeners: Set<(text: string) => void>;
-  /** The code Smalltalk asked to exit with, or null. */
-  exitRequest: number | null;
-  onExitRequest: () => void;
-
-  constructor() {
-    this.compile = null;
-    this.saveImage = null;
-    this.listeners = new Set();
-    this.exitRequest = null;
-    this.onExitRequest = () => {};
-  }
-
-  emit(text: string): void {
-    if (text === '') return;
-    if (this.listeners.size === 0) process.stdout.write(text);
-    for (const l of this.listeners) l(text);
-  }
-
-  writeStdout(text: string): void {
-    this.emit(text);
-  }
-
-  writeStderr(text: string): void {
-    this.emit(text);
-  }
-
-  monotonicMillis(): number {
-    return Math.floor(performance.now());
-  }
-
-  utcMicros(): number {
-    return Date.now() * 1000;
-  }
-
-  exit(code: number): void {
-    this.exitRequest = code;
-    this.onExitRequest();
-  }
 }
 
 function errorResult(e: unknown): EvalResult {
@@ -177,6 +127,13 @@ export class VmSession implements ReplSession {
   }
 
   private async runDoit(source: string, replayOf: string | null): Promise<EvalResult> {
+    const outcome = await this.acceptDoit(source, replayOf);
+    if (outcome.kind !== 'value' || 'printString' in outcome) return outcome;
+    return this.printIt(outcome.value);
+  }
+
+  /** Compiles a doit; when it compiles, logs it (accepted) and runs it. */
+  private async acceptDoit(source: string, replayOf: string | null): Promise<EvalResult | { kind: 'value'; value: number }> {
     const vm = this.vm;
     let method: number;
     try {
@@ -186,12 +143,10 @@ export class VmSession implements ReplSession {
       throw e;
     }
     this.logChange({ kind: doitKind(source), source }, replayOf);
-    const outcome = await this.run(() => {
+    return this.run(() => {
       vm.start(method, vm.heap.nilOop);
       return vm.runSlices();
     });
-    if (outcome.kind !== 'value' || 'printString' in outcome) return outcome;
-    return this.printIt(outcome.value);
   }
 
   /** Runs the VM once (an evaluation or a send) and reads how it ended. */
@@ -227,32 +182,9 @@ export class VmSession implements ReplSession {
 
   private installTyped(className: string, isMeta: boolean, source: string, category: string, replayOf: string | null): EvalResult {
     const heap = this.vm.heap;
-    let cls: number;
-    try {
-      cls = findClass(heap, className);
-    } catch (e) {
-      return errorResult(e);
-    }
-    const target = isMeta ? classOf(heap, cls) : cls;
-    const side = `${className}${isMeta ? ' class' : ''}`;
-    const compile = this.vm.host.compile;
-    if (compile === null) return errorResult(new Error('no compiler is installed'));
-    let spec: MethodSpec;
-    try {
-      spec = compile({
-        source,
-        instVarNames: allInstVarNames(heap, target),
-        // Capitalized names a class does not have yet bind through Undeclared (as in Pharo).
-        isBound: (name) => lookupBinding(heap, name, target, false) !== 0 || /^[A-Z]/.test(name),
-        className: side,
-        category: category === '' ? UNCLASSIFIED : category,
-        doit: false,
-      });
-    } catch (e) {
-      if (e instanceof HostCompileError) return errorResult(e);
-      throw e;
-    }
-    if (category === '') spec = { ...spec, category: this.previousCategory({ className, isMeta, selector: spec.selector }) };
+    const typed = compileTypedMethod(heap, this.vm.host, className, isMeta, source, category);
+    if (!typed.ok) return errorResult(new Error(typed.message));
+    const { spec, target } = typed;
     this.logChange({ kind: 'method', className, isMeta, category: spec.category, source }, replayOf);
     try {
       installMethod(heap, this.vm.state.cache, spec, target);
@@ -262,15 +194,6 @@ export class VmSession implements ReplSession {
     }
     this.selectorCache = null;
     return { kind: 'value', printString: formatMethodRef({ className, isMeta, selector: spec.selector }) };
-  }
-
-  /** A redefined method keeps its protocol when none is given. */
-  private previousCategory(ref: MethodRef): string {
-    try {
-      return methodCategory(this.vm.heap, findMethod(this.vm.heap, ref));
-    } catch {
-      return UNCLASSIFIED;
-    }
   }
 
   // ---- names for completion -------------------------------------------------------------
@@ -355,63 +278,12 @@ export class VmSession implements ReplSession {
   }
 
   inspect(source: string): Promise<Inspection> {
-    return this.exclusive(async () => {
-      const vm = this.vm;
-      let method: number;
-      try {
-        method = vm.compileDoit(source);
-      } catch (e) {
-        if (e instanceof HostCompileError || e instanceof InstallError) return errorResult(e) as Inspection;
-        throw e;
-      }
-      this.logChange({ kind: doitKind(source), source }, null);
-      const outcome = await this.run(() => {
-        vm.start(method, vm.heap.nilOop);
-        return vm.runSlices();
-      });
+    return this.exclusive(async (): Promise<Inspection> => {
+      const outcome = await this.acceptDoit(source, null);
       if (outcome.kind !== 'value') return outcome;
       if ('printString' in outcome) return { kind: 'error', description: 'nothing to inspect', trace: [] };
-      return this.inspectObject(outcome.value);
+      return inspectObject(this.vm.heap, outcome.value, (oop) => this.printIt(oop));
     });
-  }
-
-  private async inspectObject(oop: number): Promise<Inspection> {
-    const heap = this.vm.heap;
-    const at = heap.roots.length;
-    heap.roots.push(oop);
-    const self = (): number => heap.roots[at]!;
-    try {
-      const raw = rawSlots(heap, oop);
-      const printString = await this.printSlot(self());
-      if (typeof printString !== 'string') return printString;
-      const namedSlots: Slot[] = [];
-      for (const s of raw.named) {
-        const p = await this.printSlot(heap.fetch(self(), s.index));
-        if (typeof p !== 'string') return p;
-        namedSlots.push({ name: s.name, printString: p });
-      }
-      const indexedSlots: Slot[] = [];
-      const shown = Math.min(raw.indexedSize, INSPECT_SLOTS);
-      for (let i = 1; i <= shown; i++) {
-        let p: string | EvalResult;
-        if (raw.indexedKind === 'pointers') p = await this.printSlot(heap.fetch(self(), raw.named.length + i - 1));
-        else if (raw.indexedKind === 'none') break;
-        else p = plainIndexed(heap, self(), i, raw.indexedKind);
-        if (typeof p !== 'string') return p;
-        indexedSlots.push({ name: String(i), printString: p });
-      }
-      return { kind: 'object', className: raw.className, printString, namedSlots, indexedSlots, indexedSize: raw.indexedSize };
-    } finally {
-      heap.roots.length = at;
-    }
-  }
-
-  /** A slot's printString; a failing printString is shown, not raised; an interrupt ends the inspection. */
-  private async printSlot(oop: number): Promise<string | Exclude<EvalResult, { kind: 'value' }>> {
-    const r = await this.printIt(oop);
-    if (r.kind === 'interrupted') return r;
-    const text = r.kind === 'value' ? r.printString : `<error printing: ${r.description}>`;
-    return text.length > SLOT_PRINT_LIMIT ? `${text.slice(0, SLOT_PRINT_LIMIT)}...` : text;
   }
 
   // ---- changes log and recovery ------------------------------------------------------------
@@ -467,16 +339,12 @@ export class VmSession implements ReplSession {
       const b = r.body;
       if (b.kind !== 'method') return true;
       try {
-        const ref = { className: b.className, isMeta: b.isMeta, selector: this.selectorIn(b.source) };
+        const ref = { className: b.className, isMeta: b.isMeta, selector: selectorOf(b.source) };
         return methodSourceText(heap, findMethod(heap, ref))?.trim() !== b.source.trim();
       } catch {
         return true;
       }
     });
-  }
-
-  private selectorIn(source: string): string {
-    return changeLabel({ kind: 'method', className: '', isMeta: false, category: '', source }).slice(2);
   }
 
   private openLog(imagePath: string): ChangesLog {
