@@ -63,9 +63,9 @@ export function earliestDeadline(heap: Heap): number | null {
 }
 
 /** Before a save: record the clock the deadlines are measured on. */
-export function noteClockAtSave(heap: Heap, now: number): void {
+export function noteClockAtSave(heap: Heap, now: number | null): void {
   const sched = schedulerOf(heap);
-  if (sched !== heap.nilOop) heap.store(sched, SCHED_CLOCK_AT_SAVE, smallInt(now));
+  if (sched !== heap.nilOop) heap.store(sched, SCHED_CLOCK_AT_SAVE, now === null ? heap.nilOop : smallInt(now));
 }
 
 /** After boot: deadlines move to this session's clock, keeping their remaining time. */

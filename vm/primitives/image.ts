@@ -8,15 +8,19 @@
 // back, the active and base contexts are GC roots, and everything is refreshed afterwards,
 // as after any collection (a save scavenges; a compacting save runs a full GC).
 //
-// The primitive answers false, Squeak's answer in the session that saved. A session booted
-// from the image does not resume the saving process yet (snapshots of running code), so
-// the true answer is not seen; the world (classes, globals, workspace) is what the image keeps.
+// The primitive answers false, Squeak's answer in the session that saved. With a process
+// scheduler the image records the saving process suspended at this send with true as its
+// answer: a VM booted from it resumes that process (vm/scheduler-driver.ts), which sees true.
 
 import type { PrimFn, VMState } from '../state.ts';
 import { PRIM_FAIL } from '../state.ts';
 import type { SaveKind } from '../host.ts';
 import { newString } from '../objects.ts';
 import { arg, stringOf } from './support.ts';
+import { CTX_STACKP } from '../contexts.ts';
+import { smallInt } from '../oop.ts';
+import { activeProcess, PROC_CONTEXT } from '../process.ts';
+import { noteClockAtSave } from '../timers.ts';
 
 const KINDS: ReadonlySet<string> = new Set<SaveKind>(['full', 'delta', 'compact']);
 
@@ -37,9 +41,20 @@ export function installImagePrimitives(table: (PrimFn | undefined)[], named: (mo
     if (save === undefined || save === null) return failWith(s, 'this host cannot save images');
     let failure: string | null = null;
     s.collectGarbage();
+    s.syncSp();
     const heap = s.heap;
     const roots = heap.roots;
     const base = roots.length;
+    // Snapshots of running code: the saved image holds the active process with this send
+    // answered true (receiver and arguments popped), so a VM booted from it continues here.
+    const stackp = heap.fetch(s.ctx, CTX_STACKP);
+    const proc = activeProcess(heap);
+    if (proc !== s.nil) {
+      heap.words[s.sp - argc] = s.trueOop;
+      heap.store(s.ctx, CTX_STACKP, smallInt((stackp >> 1) - argc));
+      heap.store(proc, PROC_CONTEXT, s.ctx);
+      noteClockAtSave(heap, s.host.monotonicMillis());
+    }
     roots.push(s.ctx, s.baseContext);
     try {
       save(heap, path, kind as SaveKind);
@@ -49,6 +64,11 @@ export function installImagePrimitives(table: (PrimFn | undefined)[], named: (mo
       s.ctx = roots[base];
       s.baseContext = roots[base + 1];
       roots.length = base;
+      if (proc !== s.nil) {
+        heap.store(s.ctx, CTX_STACKP, stackp);
+        heap.store(activeProcess(heap), PROC_CONTEXT, s.nil);
+        noteClockAtSave(heap, null);
+      }
       s.afterGC();
       s.syncSp();
     }
