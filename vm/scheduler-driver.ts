@@ -173,6 +173,23 @@ export class SchedulerDriver {
     if (ms > 0) Atomics.wait(SLEEP_CELL, 0, 0, ms);
   }
 
+  /** Nothing left to run: no evaluation, no ready or active process, no pending Delay. */
+  get quiet(): boolean {
+    const s = this.s;
+    return !this.evaluating && (!this.enabled || (s.ctx === 0 && !hasReady(s.heap) && earliestDeadline(s.heap) === null));
+  }
+
+  /** Resolves once the VM is quiet (background processes have finished or wait forever). */
+  whenQuiet(pollMs = 20): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.quiet) resolve();
+        else setTimeout(check, pollMs);
+      };
+      check();
+    });
+  }
+
   /** Schedules a background slice when processes are ready or Delays pending and no evaluation runs. */
   kick(): void {
     const s = this.s;
