@@ -16,6 +16,7 @@ import { infoCommand } from './commands/info.ts';
 import { loadCommand } from './commands/load.ts';
 import { recoverCommand } from './commands/recover.ts';
 import { replCommandSpec } from './commands/repl.ts';
+import { resumeCommand } from './commands/resume.ts';
 import { runCommand } from './commands/run.ts';
 import { saveCommand } from './commands/save.ts';
 import { shipCommand } from './commands/ship.ts';
@@ -24,7 +25,7 @@ import { testCommand } from './commands/test.ts';
 export { Exit, UsageError, type CliIO, type Command };
 
 export const COMMANDS: readonly Command[] = [
-  replCommandSpec, evalCommand, buildCommand, infoCommand, compactCommand, shipCommand, runCommand, loadCommand, saveCommand, testCommand, recoverCommand,
+  replCommandSpec, evalCommand, buildCommand, infoCommand, compactCommand, shipCommand, runCommand, loadCommand, saveCommand, testCommand, recoverCommand, resumeCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
