@@ -2,7 +2,10 @@
 // streaming, workspace variables, Tonel method definitions, and saving a world that boots
 // back with its classes, globals and workspace variables.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseLog } from '../../repl/changes.ts';
 import { openVmSession, type VmSession } from '../../repl/vm-session.ts';
 import { baseImage, removeWorld, worldCopy } from './vm-session-world.ts';
 
@@ -153,6 +156,36 @@ describe('definitions', () => {
     expect(s.selectors()).not.toContain('frobnicate:with:');
     await s.defineMethod('Object', false, 'frobnicate: a with: b\n\t^ a', '');
     expect(s.selectors()).toContain('frobnicate:with:');
+  });
+});
+
+describe('loading', () => {
+  it('loads files through the loader, prints problems as they come, and logs the load', async () => {
+    const image = worldCopy();
+    const dir = path.dirname(image);
+    fs.writeFileSync(path.join(dir, 'good.st'), [
+      "Object subclass: #Loaded instanceVariableNames: '' classVariableNames: '' package: 'L'!",
+      "!Loaded methodsFor: 'x'!",
+      'answer',
+      '\t^ 42! !',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'bad.st'), "!Loaded methodsFor: 'x'!\nbroken\n\t^ 1 +! !\n");
+    const s = await session(image);
+    let shown = '';
+    s.onTranscript((t) => { shown += t; });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(await s.load(['good.st', 'bad.st'])).toEqual(['good.st: 1 class, 1 method', 'bad.st: 0 classes, 0 methods, 1 problem']);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(shown).toMatch(/bad\.st:3:\d+: .*\n/);
+    expect(await s.evaluate('Loaded new answer')).toEqual({ kind: 'value', printString: '42' });
+    const logged = parseLog(fs.readFileSync(`${image}.changes`, 'utf8')).filter((r) => r.type === 'change');
+    expect(logged.map((r) => r.type === 'change' && r.body)).toEqual([{ kind: 'load', paths: [path.join(dir, 'good.st'), path.join(dir, 'bad.st')] }, expect.anything()]);
+    await expect(s.load(['missing.st'])).resolves.toEqual([expect.stringMatching(/missing\.st: .*1 problem/)]);
   });
 });
 
