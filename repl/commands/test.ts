@@ -12,7 +12,8 @@
 // NAME is a test class, `Class>>selector` (one test), a package (every test class whose
 // category is it or begins with `it-`), or a file or directory to load first (a Tonel
 // package, chunk file or script: its test classes run). A package of the kernel's sources
-// (images/kernel/NAME) is loaded when the image lacks it. Without NAME: every test class of
+// (images/kernel/NAME), or the kernel test package of a named test class, is loaded when
+// the image lacks it. Without NAME: every test class of
 // the image, after loading the kernel's own suite (images/kernel/*-Tests) if it is missing.
 //
 // Exit codes: 0 all passed; 1 a test failed; 2 bad usage, an unknown NAME, a file that does
@@ -131,16 +132,24 @@ async function resolveTargets(
     if (missing.length > 0) await load(missing);
     return all();
   }
+  /** A test class of the kernel's suite that the image lacks: load its package. */
+  const ensureClass = async (className: string): Promise<boolean> => {
+    if (runner.isTestClass(className)) return true;
+    const pkg = kernelTestPackages().find((p) => fs.existsSync(path.join(KERNEL_DIR, p, `${className}.class.st`)));
+    if (pkg === undefined) return false;
+    await load([path.join(KERNEL_DIR, pkg)]);
+    return runner.isTestClass(className);
+  };
   const targets: Target[] = [];
   for (const name of names) {
     const method = /^([A-Za-z_]\w*)>>#?(\w+)$/.exec(name);
     if (method) {
-      if (!runner.isTestClass(method[1]!)) return unknown(io, name, `${method[1]} is not a test class (a subclass of TestCase) in this image`);
+      if (!await ensureClass(method[1]!)) return unknown(io, name, `${method[1]} is not a test class (a subclass of TestCase) in this image`);
       targets.push({ className: method[1]!, selectors: [method[2]!] });
     } else if (fs.existsSync(name)) {
       const defined = new Set(await load([name]));
       targets.push(...(await all()).filter((t) => defined.has(t.className)));
-    } else if (/^[A-Z]\w*$/.test(name) && runner.isTestClass(name)) {
+    } else if (/^[A-Z]\w*$/.test(name) && await ensureClass(name)) {
       targets.push({ className: name, selectors: null });
     } else {
       let found = await inPkg(name);
