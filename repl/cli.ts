@@ -56,7 +56,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     // `#!/usr/bin/env strata` scripts: `strata ./script.st ARGS...` is `strata run`.
     if (findCommand(first) === undefined && isScriptFile(first)) return await runCommand.run(argv, io);
     const command = commandNamed(first);
-    if (rest.includes('--help') || rest.includes('-h')) {
+    // After `strata run FILE` every word is the program's own, --help included.
+    const own = command === runCommand ? rest.slice(0, rest.findIndex((a) => !a.startsWith('-')) >>> 0) : rest;
+    if (own.includes('--help') || own.includes('-h')) {
       io.stdout(commandHelp(command));
       return Exit.ok;
     }
