@@ -101,6 +101,19 @@ describe('evaluating', () => {
     expect(await s.evaluate('3 + 4')).toEqual({ kind: 'value', printString: '7' });
   });
 
+  it('interrupts an evaluation that waits on a Delay at once, not when the Delay is due', async () => {
+    const s = await session();
+    // A base image built before the kernel had processes has no Delay.
+    if (!s.globalNames().includes('Delay')) return;
+    const running = s.evaluate('(Delay forSeconds: 30) wait. 5');
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = performance.now();
+    s.interrupt();
+    const r = await running;
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(r).toMatchObject({ kind: 'interrupted', trace: expect.arrayContaining(['UndefinedObject>>DoIt (1)']) });
+  });
+
   it('leaves the exit to its owner when Smalltalk quits', async () => {
     const codes: number[] = [];
     const s = await session(undefined, { onExit: (c) => { codes.push(c); }, changes: false });
