@@ -21,6 +21,7 @@ import { finish } from '../send.ts';
 import { Special } from '../special.ts';
 import { scheduleDelay, unscheduleDelay } from '../timers.ts';
 import { instantiate } from './object.ts';
+import { installProcessFilePrimitives } from './process-file.ts';
 import { arg, isPointerOop, receiver, smallOf } from './support.ts';
 
 /** Pops receiver and arguments of the running primitive and pushes value, in the heap. */
@@ -155,4 +156,5 @@ export function installProcessPrimitives(table: (PrimFn | undefined)[], named: (
     unscheduleDelay(s, receiver(s, argc));
     return receiver(s, argc);
   };
+  installProcessFilePrimitives(table, named);
 }
