@@ -19,7 +19,6 @@ import { HostCompileError } from '../vm/host.ts';
 import { installMethod, InstallError } from '../vm/install.ts';
 import { isStringLike, stringValue } from '../vm/objects.ts';
 import type { Outcome } from '../vm/state.ts';
-import { earliestDeadline } from '../vm/timers.ts';
 import type { VM } from '../vm/vm.ts';
 import { ChangesLog, changeLabel, changesPathFor, doitKind, hashHex, newSessionId, selectorOf } from './changes.ts';
 import { compileTypedMethod } from './define-method.ts';
@@ -29,6 +28,7 @@ import {
 } from './introspection.ts';
 import { inspectObject } from './inspector.ts';
 import { SessionHost } from './session-host.ts';
+import { SliceRunner } from './slice-runner.ts';
 import { formatMethodRef } from './session.ts';
 import type {
   ClassDescription, EvalResult, Inspection, MethodRef, RecoverableChange, ReplSession, SaveKind,
@@ -65,8 +65,7 @@ export class VmSession implements ReplSession {
   /** True once interrupt() was called for the running evaluation. */
   private interrupted: boolean;
   private selectorCache: readonly string[] | null;
-  /** While the evaluation sleeps until a Delay is due: runs its next slice now. */
-  private wake: (() => void) | null;
+  private readonly runner: SliceRunner;
   private closed: boolean;
   private readonly onExit: (code: number) => void | Promise<void>;
   private readonly now: () => Date;
@@ -81,7 +80,7 @@ export class VmSession implements ReplSession {
     this.queue = Promise.resolve();
     this.interrupted = false;
     this.selectorCache = null;
-    this.wake = null;
+    this.runner = new SliceRunner(vm);
     this.closed = false;
     this.onExit = options.onExit ?? (async (code) => {
       await new Promise((resolve) => setTimeout(resolve, EXIT_FLUSH_MS));
@@ -123,8 +122,7 @@ export class VmSession implements ReplSession {
     // Also while the evaluation waits (a Delay, a Semaphore) and no context runs; a request
     // with nothing running is forgotten at the start of the next run.
     this.interrupted = true;
-    this.vm.interrupt();
-    this.wake?.();
+    this.runner.interrupt();
   }
 
   onTranscript(listener: (text: string) => void): () => void {
@@ -151,33 +149,7 @@ export class VmSession implements ReplSession {
     this.logChange({ kind: doitKind(source), source }, replayOf);
     return this.run(() => {
       vm.start(method, vm.heap.nilOop);
-      return this.slices();
-    });
-  }
-
-  /**
-   * vm.runSlices, except that an interrupt also ends at once an evaluation that sleeps until a
-   * Delay is due (runSlices would look at the request only when the Delay fires).
-   */
-  private slices(): Promise<Outcome> {
-    const vm = this.vm;
-    return new Promise((resolve) => {
-      const slice = (): void => {
-        this.wake = null;
-        const o = vm.step();
-        if (o !== null) resolve(o);
-        else if (vm.state.ctx !== 0) setImmediate(slice);
-        else {
-          const deadline = earliestDeadline(vm.heap);
-          const timer = setTimeout(slice, deadline === null ? 0 : Math.max(0, deadline - vm.host.monotonicMillis()));
-          this.wake = () => {
-            clearTimeout(timer);
-            this.wake = null;
-            setImmediate(slice);
-          };
-        }
-      };
-      slice();
+      return this.runner.run();
     });
   }
 
