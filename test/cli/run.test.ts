@@ -22,9 +22,9 @@ function write(name: string, text: string): string {
 describe('strata run', () => {
   it('runs a script with its arguments (Smalltalk arguments)', () => {
     const script = write('args.st', "| args |\nargs := Smalltalk arguments.\nTranscript showln: args size printString; showln: args printString.\n");
-    const r = strata(['run', '--image', image, script, 'one', '--two', '3']);
+    const r = strata(['run', '--image', image, script, 'one', '--help', '3']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe("3\n#('one' '--two' '3')\n");
+    expect(r.stdout).toBe("3\n#('one' '--help' '3')\n");
     expect(r.status).toBe(0);
   });
 
