@@ -3,7 +3,7 @@
 //
 // One operation runs at a time: every call that runs Smalltalk or touches the heap goes
 // through `exclusive`, a promise chain, so a save never lands in the middle of an evaluation
-// and two evaluations never share the VM. Evaluations run in slices (vm.runSlices), so the
+// and two evaluations never share the VM. Evaluations run in slices (slice-runner.ts), so the
 // event loop keeps serving ink's rendering, Transcript output and Ctrl-C while one runs.
 //
 // Oops are never kept across a run of the VM: the GC may move objects at any safe point.
@@ -217,8 +217,19 @@ export class VmSession implements ReplSession {
     return this.exclusive(async () => {
       const target = path ?? this.currentImage;
       const heap = this.vm.heap;
-      saveWorld(heap, target, kind);
-      this.vm.state.afterGC();
+      const state = this.vm.state;
+      // A process forked by an earlier input may be between slices: its registers are oops
+      // the save's GC must see and update.
+      const at = heap.roots.length;
+      heap.roots.push(state.ctx, state.baseContext);
+      try {
+        saveWorld(heap, target, kind);
+      } finally {
+        state.ctx = heap.roots[at]!;
+        state.baseContext = heap.roots[at + 1]!;
+        heap.roots.length = at;
+        state.afterGC();
+      }
       // A compacted image is a new world: this session goes on with its own heap and image.
       if (kind === 'compact') return target;
       this.noteSaved(target, hashHex(heap.imageHash));
