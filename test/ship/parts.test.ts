@@ -123,7 +123,7 @@ describe('booting a shipped image', () => {
     const a: number[] = [];
     const b: number[] = [];
     // Alternating which goes first: a boot pays for collecting the heap before it.
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 12; i++) {
       if (i % 2 === 0) {
         a.push(boot(many));
         b.push(boot(bytes));
@@ -132,7 +132,7 @@ describe('booting a shipped image', () => {
         a.push(boot(many));
       }
     }
-    const median = (xs: number[]): number => xs.sort((x, y) => x - y)[xs.length >> 1];
-    expect(median(a)).toBeLessThan(median(b) * 1.5 + 15);
+    // The fastest of each: the run least disturbed by other work on the machine.
+    expect(Math.min(...a)).toBeLessThan(Math.min(...b) * 1.5 + 10);
   });
 });
