@@ -117,10 +117,11 @@ export class TestRunner {
       clearTimeout(timer);
     }
     if (o.kind === 'error') {
+      const stack = testFrames(o.trace);
       if (o.description === 'Interrupted' && this.timedOut) {
-        return done('timeout', `timed out after ${formatSeconds(this.timeoutMs)} (--timeout SECONDS)`, o.trace);
+        return done('timeout', `timed out after ${formatSeconds(this.timeoutMs)} (--timeout SECONDS)`, stack);
       }
-      return done('error', o.description, o.trace);
+      return done('error', o.description, stack);
     }
     return this.readReport(o.value, done);
   }
@@ -144,6 +145,14 @@ export class TestRunner {
 }
 
 const STATUSES: ReadonlySet<string> = new Set(['passed', 'failed', 'error', 'skipped', 'expectedFailure', 'unexpectedPass']);
+
+/** The frames above SUnit's runner (as TestResult>>stackOf: cuts them in Smalltalk). */
+function testFrames(trace: readonly string[]): string[] {
+  const end = trace.findIndex((l) => RUNNER_FRAMES.some((f) => l.startsWith(f)));
+  return end < 0 ? [...trace] : trace.slice(0, end);
+}
+
+const RUNNER_FRAMES = ['TestCase>>performTest', 'TestCase>>runCase', '[] in TestCase>>runCase'];
 
 function formatSeconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
