@@ -78,6 +78,16 @@ describe('moving a process', () => {
     expect(b.host.stdout).toBe(`ran with #(1.5 1180591620717411303424 'wide λ')\n`);
   });
 
+  it('an evaluation that moves its own process ends with nil; the loaded one finishes it', async () => {
+    const file = path.join(dir, 'evaluation.proc');
+    const a = world();
+    expect(await run(a.vm, `Processor activeProcess saveTo: '${file}'. Transcript show: 'continued'; cr. 7`)).toBe('nil');
+    expect(a.host.stdout).toBe('');
+    const b = world();
+    expect(await run(b.vm, `q := Process loadFrom: '${file}'. ${WAIT_DONE('q')}. q isTerminated`)).toBe('true');
+    expect(b.host.stdout).toBe('continued\n');
+  });
+
   it('refuses a terminated process and a bad path with a Smalltalk error', async () => {
     const a = world();
     expect(await errorOf(a.vm, `p := [ 1 ] fork. Processor yield. p saveTo: '${path.join(dir, 't.proc')}'`))

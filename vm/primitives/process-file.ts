@@ -4,7 +4,8 @@
 // saveTo: suspends the process and writes it. The active process (a process saving itself)
 // is written stopped at this send with the send answered (receiver and argument popped, the
 // Process pushed), so the receiving VM continues it just after the send; here it stays
-// suspended and the next ready process runs. A ready or waiting process is written out of its
+// suspended and the next ready process runs (when it ran the VM's current evaluation, a
+// REPL line or a script, that evaluation ends here answering nil). A ready or waiting process is written out of its
 // list, then taken out of it here. A failed write leaves everything as it was.
 //
 // loadFrom: checks the file, materializes its objects, resumes the process (preempting when
@@ -19,8 +20,9 @@ import { PRIM_FAIL, PRIM_SWITCHED } from '../state.ts';
 import { CTX_STACKP, CTX_TEMPS } from '../contexts.ts';
 import { newString } from '../objects.ts';
 import { smallInt } from '../oop.ts';
+import { finish } from '../send.ts';
 import {
-  activeProcess, PROC_CONTEXT, PROC_LIST, PROC_NEXT, removeLink, resumeProcess, schedulerOf, storeActive,
+  activeIsEvaluation, activeProcess, PROC_CONTEXT, PROC_LIST, PROC_NEXT, removeLink, resumeProcess, SCHED_ACTIVE, schedulerOf, storeActive,
   switchToNext,
 } from '../process.ts';
 import { ProcessFileError, readProcessFile, writeProcessFile } from '../process-file.ts';
@@ -84,7 +86,13 @@ export function installProcessFilePrimitives(
     }
     if (isActive) {
       storeActive(s);
-      switchToNext(s);
+      if (activeIsEvaluation(heap)) {
+        // The evaluation's own process moved away: the evaluation ends here with nil.
+        heap.store(schedulerOf(heap), SCHED_ACTIVE, s.nil);
+        finish(s, s.nil);
+      } else {
+        switchToNext(s);
+      }
       return PRIM_SWITCHED;
     }
     const list = heap.fetch(proc, PROC_LIST);
