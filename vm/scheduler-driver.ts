@@ -24,6 +24,11 @@ export class SchedulerDriver {
   private readonly stepFn: () => Outcome | null;
   /** An evaluation (vm.start, or one resumed from a snapshot) has not ended yet. */
   evaluating: boolean;
+  /**
+   * The pending evaluation is one resumed from a snapshot that nobody has run yet: a new
+   * evaluation may start, and then the resumed one goes on in the background.
+   */
+  resumedPending: boolean;
   /** A background slice (or a wake-up timer for one) is scheduled. */
   private backgroundPending: boolean;
 
@@ -31,6 +36,7 @@ export class SchedulerDriver {
     this.s = s;
     this.stepFn = step;
     this.evaluating = false;
+    this.resumedPending = false;
     this.backgroundPending = false;
     this.boot();
   }
@@ -66,6 +72,7 @@ export class SchedulerDriver {
       s.baseContext = bottomContext(heap, ctx);
       activate(s, proc);
       this.evaluating = true;
+      this.resumedPending = true;
       return;
     } else {
       heap.store(sched, SCHED_ACTIVE, s.nil);
@@ -80,6 +87,7 @@ export class SchedulerDriver {
     const s = this.s;
     const heap = s.heap;
     this.evaluating = true;
+    this.resumedPending = false;
     if (!this.enabled) {
       s.ctx = ctx;
       return;
@@ -110,6 +118,7 @@ export class SchedulerDriver {
   ended(outcome: Outcome): Outcome {
     if (!this.evaluating) return outcome;
     this.evaluating = false;
+    this.resumedPending = false;
     const s = this.s;
     const heap = s.heap;
     if (this.enabled) {

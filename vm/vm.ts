@@ -67,7 +67,7 @@ export class VM {
   start(method: number, receiver: number, args: readonly number[] = []): void {
     const s = this.state;
     const heap = this.heap;
-    if (this.processes.evaluating) throw new Error('an evaluation is already running');
+    if (this.processes.evaluating && !this.processes.resumedPending) throw new Error('an evaluation is already running');
     const baseMethod = newCompiledMethod(heap, BASE_SPEC, classAtIndex(heap, ClassIndex.UndefinedObject));
     const base = newContext(heap, baseMethod, heap.nilOop, heap.nilOop, heap.nilOop);
     const ctx = newContext(heap, method, base, receiver, heap.nilOop);

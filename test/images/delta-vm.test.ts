@@ -16,6 +16,8 @@ import { bootWorld } from '../../images/world.ts';
 import { openVmSession } from '../../repl/vm-session.ts';
 import { BufferHost } from '../../vm/host.ts';
 import { stringValue } from '../../vm/objects.ts';
+import type { Heap } from '../../vm/heap.ts';
+import { SCHED_ACTIVE, SCHED_CLOCK_AT_SAVE, SCHED_EVALUATION, schedulerOf } from '../../vm/process.ts';
 import type { VM } from '../../vm/vm.ts';
 
 let dir = '';
@@ -41,6 +43,18 @@ async function show(vm: VM, source: string): Promise<string> {
 
 function sameWorld(a: DecodedWorld, b: DecodedWorld): boolean {
   return equal(a, b);
+}
+
+/**
+ * The world of an image apart from the process that saved it: each save records its own
+ * saving process (a snapshot resumes it), and two saves are never at the same pc.
+ */
+function worldWithoutSaver(heap: Heap): DecodedWorld {
+  const scheduler = schedulerOf(heap);
+  heap.store(scheduler, SCHED_ACTIVE, heap.nilOop);
+  heap.store(scheduler, SCHED_EVALUATION, heap.nilOop);
+  heap.store(scheduler, SCHED_CLOCK_AT_SAVE, heap.nilOop);
+  return decodeWorld(heap);
 }
 
 describe('saving deltas from Smalltalk', () => {
@@ -72,7 +86,7 @@ describe('saving deltas from Smalltalk', () => {
     const { chain } = loadImage(file('d2.delta'));
     expect(chain.map((l) => path.basename(l.path))).toEqual(['base.image', 'd1.delta', 'd2.delta']);
     expect(fs.statSync(file('d2.delta')).size).toBeLessThan(fs.statSync(file('full2.image')).size / 3);
-    expect(sameWorld(decodeWorld(bootImage(file('d2.delta'))), decodeWorld(bootImage(file('full2.image'))))).toBe(true);
+    expect(sameWorld(worldWithoutSaver(bootImage(file('d2.delta'))), worldWithoutSaver(bootImage(file('full2.image'))))).toBe(true);
 
     const three = boot('d2.delta');
     expect(await show(three, 'DeltaGlobal increment')).toBe('13');
