@@ -103,7 +103,20 @@ describe('the http-service app', () => {
     expect(r.json).toEqual({ method: 'GET', path: '/echo', query: { q: 'a b', x: '1 2', flag: '' }, userAgent: 'node' });
   });
 
-  it('serves concurrent requests, one evaluation at a time', async () => {
+  it('handles each request in a process of its own: a waiting handler holds up no other', async () => {
+    const started = performance.now();
+    const slow = request('GET', '/wait?ms=1500').then((r) => ({ r, at: performance.now() - started }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const fast = await request('GET', '/health');
+    const fastAt = performance.now() - started;
+    expect(fast.status).toBe(200);
+    const { r, at } = await slow;
+    expect(r.json).toEqual({ waited: 1500 });
+    expect(at).toBeGreaterThanOrEqual(1400);
+    expect(fastAt).toBeLessThan(at);
+  });
+
+  it('serves concurrent requests', async () => {
     const names = Array.from({ length: 25 }, (_, i) => `item ${i}`);
     const results = await Promise.all(names.map((name) => request('POST', '/items', JSON.stringify({ name }))));
     expect(results.every((r) => r.status === 201)).toBe(true);

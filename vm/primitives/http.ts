@@ -10,8 +10,10 @@
 // for each complete request, where u is the request target as sent ('/items/7?x=1'), p an
 // Array of its path segments percent-decoded (#('items' '7')), q a flat Array of the decoded
 // query parameters (name, value, ...), h a flat Array of the headers (lower-case name,
-// value, ...) and b the body decoded as UTF-8. The handler answers with `respond` (rid, status, headers, body). A request
-// whose evaluation ends without responding gets a 500, so no client waits forever.
+// value, ...) and b the body decoded as UTF-8. The handler answers with `respond` (rid,
+// status, headers, body), then or later (the example server handles each request in a
+// process of its own). A request whose event evaluation ends with an unhandled error gets a
+// 500 at once.
 //
 // node:http is loaded on first listen, not at VM start: it costs more to load than the
 // whole VM bundle, and most programs never serve HTTP.
@@ -132,11 +134,13 @@ function onRequest(session: HttpSession, queue: EventQueue, dispatcher: string, 
       receiver: dispatcher,
       selector: 'server:request:method:url:path:query:headers:body:',
       args: [serverId, id, req.method ?? 'GET', target, path, query, headers, Buffer.concat(chunks).toString('utf8')],
+      // The handler may answer later, from a process it forked; only an error that ended
+      // the event's evaluation means that no answer will come.
       settled: (error) => {
         const open = session.pending.get(id);
-        if (open === undefined) return;
+        if (error === null || open === undefined) return;
         session.pending.delete(id);
-        sendPlain(open, 500, error === null ? 'the handler sent no response\n' : `${error}\n`);
+        sendPlain(open, 500, `${error}\n`);
       },
     });
   });
