@@ -10,7 +10,7 @@
 //   [12, 16)  total file length in bytes (a shorter file is reported as truncated)
 //   [16, 20)  object count; record 0 is the Process
 //   [20, 52)  the base image's content hash (SHA-256, heap.imageHash)
-//   records   per object: header word 0 (class index, format, immutable bit; transient GC
+//   records   per object: header word 0 (class index, format, immutable bit; GC and pinned
 //             bits cleared), identity hash, slot count, then `slots` 32-bit words. Pointer
 //             slots are encoded (below); the other words (bytes, words, bytecodes) are raw.
 //   [len-4)   CRC32 of everything before it
@@ -31,8 +31,7 @@ import { crc32 } from 'node:zlib';
 import type { Heap } from './heap.ts';
 import { classAtIndex, className } from './classes.ts';
 import {
-  CLASS_INDEX_MASK, FORMAT_MASK, FORMAT_SHIFT, FORWARDED_BIT, HASH_MASK, MARK_BIT, REMEMBERED_BIT, Format,
-  isCompiledMethodFormat,
+  CLASS_INDEX_MASK, FORMAT_MASK, FORMAT_SHIFT, HASH_MASK, IMMUTABLE_BIT, Format, isCompiledMethodFormat,
 } from './layout.ts';
 import { internCodePoints } from './objects.ts';
 import { ClassIndex } from './special.ts';
@@ -42,7 +41,8 @@ export const PROC_VERSION = 1;
 export const PROC_HEADER_BYTES = 52;
 const HASH_BYTES = 32;
 const RECORD_HEADER_BYTES = 12;
-const TRANSIENT_BITS = MARK_BIT | REMEMBERED_BIT | FORWARDED_BIT;
+/** The header-word-0 bits a record keeps: GC bits are transient, pinning is this VM's business. */
+const KEPT_BITS = (CLASS_INDEX_MASK | (FORMAT_MASK << FORMAT_SHIFT) | IMMUTABLE_BIT) >>> 0;
 const REF_TAG = 4;
 
 /** A refused or unwritable process file; `check` names the check that failed. */
@@ -124,7 +124,7 @@ export function writeProcessFile(
   for (const oop of order) {
     const w = oop >>> 2;
     const slots = heap.slotCount(oop);
-    view.setUint32(at, (words[w] & ~TRANSIENT_BITS) >>> 0, true);
+    view.setUint32(at, (words[w] & KEPT_BITS) >>> 0, true);
     view.setUint32(at + 4, heap.identityHash(oop), true);
     view.setUint32(at + 8, slots, true);
     at += RECORD_HEADER_BYTES;
@@ -213,8 +213,9 @@ function symbolPoints(view: DataView, r: Record, format: number): number[] {
 
 /**
  * Materializes the objects of a process file in the heap and answers the root (the Process)
- * as it was written; the caller resumes it. Throws ProcessFileError, before allocating
- * anything, when a check fails. Allocates without a safe point, so nothing moves meanwhile.
+ * as it was written; the caller resumes it. Throws ProcessFileError when a check fails: the
+ * framing and record checks run before anything is allocated; a bad reference found while
+ * filling leaves only unreferenced garbage. Allocates without a safe point, so nothing moves.
  */
 export function readProcessFile(heap: Heap, data: Uint8Array, baseHash: Uint8Array | null): number {
   const view = checkFrame(data, baseHash);
@@ -238,7 +239,7 @@ export function readProcessFile(heap: Heap, data: Uint8Array, baseHash: Uint8Arr
       if (i < n) v = decodeSlot(heap, v, oops, k);
       words[w + 2 + i] = v;
     }
-    words[w] = r.word0 >>> 0;
+    words[w] = ((words[w] & ~KEPT_BITS) | (r.word0 & KEPT_BITS)) >>> 0;
     heap.setIdentityHash(oop, r.hash);
   }
   return oops[0];
