@@ -29,7 +29,7 @@
 
 import { crc32 } from 'node:zlib';
 import type { Heap } from './heap.ts';
-import { classAtIndex, className } from './classes.ts';
+import { classAtIndex, className, isMetaclass } from './classes.ts';
 import {
   CLASS_INDEX_MASK, FORMAT_MASK, FORMAT_SHIFT, HASH_MASK, IMMUTABLE_BIT, Format, isCompiledMethodFormat,
 } from './layout.ts';
@@ -97,9 +97,10 @@ export function writeProcessFile(
     const ci = heap.classIndexOf(oop);
     const cls = classAtIndex(heap, ci);
     if (cls === heap.nilOop || !isBaseOop(heap, cls)) {
-      const name = cls === heap.nilOop ? `class index ${ci}` : className(heap, cls);
+      const what = cls === heap.nilOop ? `an instance of class index ${ci}`
+        : isMetaclass(heap, cls) ? `the class ${className(heap, oop)}` : `an instance of ${className(heap, cls)}`;
       throw new ProcessFileError('class not in the base image',
-        `the process reaches an instance of ${name}, a class defined after the base image was saved`);
+        `the process reaches ${what}, and that class was defined after the base image was saved`);
     }
     const slots = heap.slotCount(oop);
     bodyBytes += RECORD_HEADER_BYTES + slots * 4;

@@ -95,6 +95,28 @@ describe('moving a process', () => {
     expect(await errorOf(a.vm, `Process loadFrom: '${path.join(dir, 'missing.proc')}'`)).toContain('cannot load a process from');
   });
 
+  it('refuses to carry an instance of a class defined after boot, naming the class', async () => {
+    const a = world();
+    await run(a.vm, `Object subclass: #MovedThing instanceVariableNames: 'x' classVariableNames: '' package: 'Tests'`);
+    const file = path.join(dir, 'newclass.proc');
+    expect(await errorOf(a.vm, `t := MovedThing new. p := [ t printString ] newProcess. p saveTo: '${file}'`))
+      .toContain('reaches the class MovedThing, and that class was defined after the base image');
+    expect(await errorOf(a.vm, `p := [ :x | x printString ] newProcessWith: { MovedThing new }. p saveTo: '${file}'`))
+      .toContain('reaches an instance of MovedThing, and that class was defined after the base image');
+    expect(fs.existsSync(file)).toBe(false);
+    expect(await run(a.vm, 'p isSuspended')).toBe('true');
+  });
+
+  it('moves a process waiting on a Semaphore out of it', async () => {
+    const file = path.join(dir, 'waiting.proc');
+    const a = world();
+    expect(await run(a.vm, `s := Semaphore new. p := [ s wait. Transcript show: 'past the wait'; cr ] fork.
+      Processor yield. p saveTo: '${file}'. {p isSuspended. s isEmpty}`)).toBe('#(true true)');
+    const b = world();
+    expect(await run(b.vm, `q := Process loadFrom: '${file}'. ${WAIT_DONE('q')}. q isTerminated`)).toBe('true');
+    expect(b.host.stdout).toBe('past the wait\n');
+  });
+
   it('refuses every truncation and every flipped byte, naming the check', async () => {
     const file = path.join(dir, 'small.proc');
     const a = world();
