@@ -12,6 +12,7 @@ import { Exit, UsageError, type CliIO, type Command } from './command.ts';
 import { buildCommand } from './commands/build.ts';
 import { compactCommand } from './commands/compact.ts';
 import { evalCommand } from './commands/eval.ts';
+import { fileoutCommand } from './commands/fileout.ts';
 import { infoCommand } from './commands/info.ts';
 import { loadCommand } from './commands/load.ts';
 import { recoverCommand } from './commands/recover.ts';
@@ -25,7 +26,7 @@ import { testCommand } from './commands/test.ts';
 export { Exit, UsageError, type CliIO, type Command };
 
 export const COMMANDS: readonly Command[] = [
-  replCommandSpec, evalCommand, buildCommand, infoCommand, compactCommand, shipCommand, runCommand, loadCommand, saveCommand, testCommand, recoverCommand, resumeCommand,
+  replCommandSpec, evalCommand, buildCommand, infoCommand, compactCommand, shipCommand, runCommand, loadCommand, saveCommand, testCommand, fileoutCommand, recoverCommand, resumeCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -65,7 +65,8 @@ export function findMethod(heap: Heap, ref: MethodRef): number {
   return m;
 }
 
-function text(heap: Heap, oop: number): string | null {
+/** The text of a String or Symbol oop; null for anything else. */
+export function text(heap: Heap, oop: number): string | null {
   return (oop & 3) === 0 && oop !== heap.nilOop && isStringLike(heap, oop) ? stringValue(heap, oop) : null;
 }
 
@@ -89,7 +90,7 @@ function refOf(heap: Heap, cls: number, selector: string): MethodRef {
 }
 
 /** Every class and metaclass in the class table. */
-function allBehaviors(heap: Heap): number[] {
+export function allBehaviors(heap: Heap): number[] {
   const table = classTable(heap);
   const out: number[] = [];
   const n = heap.slotCount(table);
@@ -185,7 +186,8 @@ export function globalNames(heap: Heap): string[] {
   return [...names].sort();
 }
 
-function symbolNames(heap: Heap, oop: number): string[] {
+/** The names in an Array of Strings/Symbols (instance variable names), [] for nil. */
+export function symbolNames(heap: Heap, oop: number): string[] {
   if ((oop & 3) !== 0 || oop === heap.nilOop || heap.classIndexOf(oop) !== ClassIndex.Array) return [];
   return arrayElements(heap, oop).map((e) => text(heap, e) ?? '?');
 }
