@@ -2,12 +2,14 @@
 // prints one line per test class, each test that did not pass with its description and
 // Smalltalk stack, and last the summary line that CI reads:
 //
-//   tests: 412 passed, 2 failed, 1 errors, 3 skipped
+//   (2 assertion failures, 1 error, 1 expected failure)
+//   tests: 412 passed, 3 failed, 3 skipped
 //
-// `failed` counts failed assertions (TestFailure) and unexpected passes of expectedFailures;
-// `errors` counts tests ended by any other exception, and time-outs. Skipped tests and
-// expected failures are counted after, when there are any. Exit code 1 when a test failed
-// or had an error.
+// `failed` counts, as issue 5 asks, every test that did not pass: failed assertions
+// (TestFailure), unexpected passes of expectedFailures, tests ended by any other exception
+// (errors) and time-outs; the line before breaks it down when there is anything to break
+// down. The last line keeps the plain `N passed, N failed[, N skipped]` shape that CI
+// tools read. Exit code 1 when a test failed.
 //
 // NAME is a test class, `Class>>selector` (one test), a package (every test class whose
 // category is it or begins with `it-`), or a file or directory to load first (a Tonel
@@ -53,8 +55,8 @@ export const testCommand: Command = {
     '  --timeout S    stop a test that runs longer than S seconds (default 10); it counts as an error',
     'NAME is a test class, Class>>selector, a package, or a Tonel package / chunk file to load first.',
     "Without NAME: every test class in the image, after loading images/kernel/*-Tests if missing.",
-    'Prints each failure with its Smalltalk stack, then: tests: N passed, N failed, N errors',
-    '(failed: assertions; errors: other exceptions and time-outs), then skipped and expected failures.',
+    'Prints each failure with its Smalltalk stack, then: tests: N passed, N failed[, N skipped]',
+    '(failed: failed assertions, errors and time-outs; the line before breaks them down).',
     'Exit codes: 0 all passed, 1 a test failed, 2 bad usage or a file that does not load.',
   ].join('\n'),
   async run(args, io) {
@@ -104,10 +106,16 @@ interface Totals {
 }
 
 export function summaryLine(t: Totals): string {
-  let line = `tests: ${t.passed} passed, ${t.failed} failed, ${t.errors} errors`;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const parts = [
+    t.failed > 0 ? plural(t.failed, 'assertion failure') : '',
+    t.errors > 0 ? plural(t.errors, 'error') : '',
+    t.expected > 0 ? plural(t.expected, 'expected failure') : '',
+  ].filter((p) => p !== '');
+  const breakdown = parts.length > 0 ? `(${parts.join(', ')})\n` : '';
+  let line = `tests: ${t.passed} passed, ${t.failed + t.errors} failed`;
   if (t.skipped > 0) line += `, ${t.skipped} skipped`;
-  if (t.expected > 0) line += `, ${t.expected} expected failures`;
-  return `${line}\n`;
+  return `${breakdown}${line}\n`;
 }
 
 /** The classes to run, in order; null (after a message) when a NAME names nothing. */
