@@ -274,21 +274,26 @@ function cannotReturn(s: VMState, value: number): void {
 /** Methods the VM makes for itself have this selector; traces leave their frames out. */
 export const VM_SELECTOR = '<vm>';
 
-const TRAMPOLINE_SPEC: MethodSpec = {
-  selector: VM_SELECTOR,
-  className: null,
-  category: '',
-  numArgs: 0,
-  numTemps: 0,
-  frameSize: 2,
-  primitive: { kind: 'none' },
-  pragmas: [],
-  literals: [],
-  bytecodes: Uint8Array.from([Op.BLOCK_RETURN]),
-  sourceMap: new Map(),
-  source: '',
-  undeclared: [],
-};
+/** A method the VM makes for itself: one instruction, no literals, traces leave it out. */
+export function vmMethodSpec(opcode: number): MethodSpec {
+  return {
+    selector: VM_SELECTOR,
+    className: null,
+    category: '',
+    numArgs: 0,
+    numTemps: 0,
+    frameSize: 2,
+    primitive: { kind: 'none' },
+    pragmas: [],
+    literals: [],
+    bytecodes: Uint8Array.from([opcode]),
+    sourceMap: new Map(),
+    source: '',
+    undeclared: [],
+  };
+}
+
+const TRAMPOLINE_SPEC = vmMethodSpec(Op.BLOCK_RETURN);
 
 /**
  * Returns value from the active context to its sender (method return, or a block's

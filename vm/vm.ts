@@ -16,7 +16,7 @@ import { intern, isStringLike, stringValue } from './objects.ts';
 import { Op } from './opcodes.ts';
 import { PRIMITIVES } from './primitives/index.ts';
 import { ClassIndex } from './special.ts';
-import { VM_SELECTOR } from './send.ts';
+import { vmMethodSpec } from './send.ts';
 import { VMState, type Outcome } from './state.ts';
 import { contextTrace } from './trace.ts';
 import { SchedulerDriver } from './scheduler-driver.ts';
@@ -181,21 +181,7 @@ function safeTrace(heap: Heap, ctx: number, stopAt: number): string[] {
 }
 
 /** The base of every evaluation: answers the value it is resumed with. */
-const BASE_SPEC: MethodSpec = {
-  selector: VM_SELECTOR,
-  className: null,
-  category: '',
-  numArgs: 0,
-  numTemps: 0,
-  frameSize: 2,
-  primitive: { kind: 'none' },
-  pragmas: [],
-  literals: [],
-  bytecodes: Uint8Array.from([Op.RETURN_TOP]),
-  sourceMap: new Map(),
-  source: '',
-  undeclared: [],
-};
+const BASE_SPEC = vmMethodSpec(Op.RETURN_TOP);
 
 /** A doit-like method `self <selector> arg1 ... argN` whose arguments are its temps. */
 export function sendSpec(selector: string, numArgs: number): MethodSpec {
