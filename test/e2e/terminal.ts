@@ -5,6 +5,8 @@
 // escaped as '\;' (which tmux turns back into ';').
 
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -102,5 +104,8 @@ export class Terminal {
     } catch {
       // already gone
     }
+    // The server leaves its socket file behind.
+    const uid = process.getuid?.() ?? 0;
+    fs.rmSync(path.join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${uid}`, this.socket), { force: true });
   }
 }
