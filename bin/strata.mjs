@@ -35,6 +35,7 @@ if (process.env.STRATA_NO_BUNDLE !== '1' && bundleIsFresh()) {
   await import(bundle);
 } else {
   const { register } = await import('tsx/esm/api');
-  register();
+  // The project's tsconfig (jsx: react-jsx) whatever the working directory is.
+  register({ tsconfig: path.join(root, 'tsconfig.json') });
   await import('../repl/main.ts');
 }

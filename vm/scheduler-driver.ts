@@ -31,6 +31,9 @@ export class SchedulerDriver {
   resumedPending: boolean;
   /** A background slice (or a wake-up timer for one) is scheduled. */
   private backgroundPending: boolean;
+  /** The Node timer of a pending background slice that waits for a Delay, with its deadline. */
+  private wakeTimer: ReturnType<typeof setTimeout> | null;
+  private wakeAt: number;
 
   constructor(s: VMState, step: () => Outcome | null) {
     this.s = s;
@@ -38,6 +41,8 @@ export class SchedulerDriver {
     this.evaluating = false;
     this.resumedPending = false;
     this.backgroundPending = false;
+    this.wakeTimer = null;
+    this.wakeAt = 0;
     this.boot();
   }
 
@@ -199,21 +204,36 @@ export class SchedulerDriver {
     });
   }
 
-  /** Schedules a background slice when processes are ready or Delays pending and no evaluation runs. */
+  /**
+   * Schedules a background slice when processes are ready or Delays pending and no
+   * evaluation runs. A slice already waiting on a Delay's timer is brought forward when a
+   * process has become ready or an earlier Delay is pending meanwhile.
+   */
   kick(): void {
     const s = this.s;
-    if (this.evaluating || this.backgroundPending || !this.enabled) return;
+    if (this.evaluating || !this.enabled) return;
     const ready = s.ctx !== 0 || hasReady(s.heap);
     const deadline = earliestDeadline(s.heap);
     if (!ready && deadline === null) return;
+    if (this.backgroundPending) {
+      const sooner = ready || (deadline !== null && deadline < this.wakeAt);
+      if (this.wakeTimer === null || !sooner) return;
+      clearTimeout(this.wakeTimer);
+      this.wakeTimer = null;
+    }
     this.backgroundPending = true;
     const run = (): void => this.backgroundSlice();
-    if (ready) setImmediate(run);
-    else setTimeout(run, Math.max(0, (deadline ?? 0) - this.now()));
+    if (ready) {
+      setImmediate(run);
+    } else {
+      this.wakeAt = deadline ?? 0;
+      this.wakeTimer = setTimeout(run, Math.max(0, this.wakeAt - this.now()));
+    }
   }
 
   private backgroundSlice(): void {
     this.backgroundPending = false;
+    this.wakeTimer = null;
     if (this.evaluating) return;
     const s = this.s;
     s.outcome = null;

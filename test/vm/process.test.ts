@@ -111,3 +111,18 @@ describe('processes', () => {
     if (o.kind === 'error') expect(o.description).toMatch(/Deadlock/);
   });
 });
+
+describe('background processes', () => {
+  it('run as soon as they are ready, not when an earlier pending Delay fires', async () => {
+    const { vm, host } = world();
+    await printOf(vm, `[ (Delay forMilliseconds: 3000) wait ] fork`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const t0 = Date.now();
+    await printOf(vm, `[ Transcript show: 'ready'; cr ] fork`);
+    while (!host.stdout.includes('ready') && Date.now() - t0 < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(host.stdout).toContain('ready');
+    expect(Date.now() - t0).toBeLessThan(1500);
+  });
+});
