@@ -31,6 +31,15 @@ function bundleIsFresh() {
   return ['vm', 'compiler', 'images', 'repl'].every((d) => newestSource(path.join(root, d)) <= built);
 }
 
+// A session on a terminal is interactive whatever the environment says: ink reads CI (and
+// CONTINUOUS_INTEGRATION) once, when it loads, and would then draw only a final frame, so
+// the REPL's prompt would never appear in a terminal opened by a CI job (or a shell that
+// exports CI). Those variables mean nothing else to Strata.
+if (process.stdin.isTTY && process.stdout.isTTY) {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+}
+
 if (process.env.STRATA_NO_BUNDLE !== '1' && bundleIsFresh()) {
   await import(bundle);
 } else {

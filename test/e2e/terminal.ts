@@ -30,7 +30,9 @@ export class Terminal {
   /** Starts `argv` in a new terminal of the given size, in `cwd`, with `env` added. */
   constructor(argv: readonly string[], options: { cwd: string; env: Record<string, string>; width?: number; height?: number }) {
     this.socket = `strata-e2e-${process.pid}-${++servers}`;
-    const env = Object.entries(options.env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    // CI=true always: a terminal opened by a CI job must still get the interactive REPL
+    // (ink suppresses interactive drawing when it sees CI), so every run checks that case.
+    const env = Object.entries({ CI: 'true', ...options.env }).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
     const command = `cd ${shellQuote(options.cwd)} && exec env ${env} ${argv.map(shellQuote).join(' ')}`;
     this.tmux('new-session', '-d', '-s', 'main', '-x', String(options.width ?? 110), '-y', String(options.height ?? 40), command);
     // Keep the pane (and what it shows) after the program ends or is killed.
