@@ -6,18 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { isIncomplete, parseDoit, parseExpression, parseMethod } from '../../compiler/parser.ts';
 import { CompileError } from '../../compiler/errors.ts';
-
-/** mulberry32: a small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../helpers/random.ts';
 
 const SEEDS = [
   `printOn: aStream base: anInteger

@@ -10,6 +10,7 @@ import { SourceFormatError } from '../../compiler/definitions.ts';
 import type { Definition, MethodDefinition } from '../../compiler/definitions.ts';
 import { readTonelFile, writeTonelClass, writeTonelExtension } from '../../compiler/tonel.ts';
 import { expectSameDefinitions, withoutPositions } from './source-format-helpers.ts';
+import { seededRandom as random } from '../helpers/random.ts';
 
 const TONEL_DIR = join(import.meta.dirname, '../fixtures/sample-tonel/Sample');
 const TONEL_FILES = readdirSync(TONEL_DIR)
@@ -17,18 +18,6 @@ const TONEL_FILES = readdirSync(TONEL_DIR)
   .map((f) => readFileSync(join(TONEL_DIR, f), 'utf8'));
 const CHUNKS = readFileSync(join(import.meta.dirname, '../fixtures/sample.st'), 'utf8');
 const ROUNDS = 2000;
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPECIAL = ['[', ']', '!', '!!', "'", '"', '$', '#', '{', '}', ':', '>>', '\n', ' ', '\t', 'class', 'Foo', ',', '(', ')', '\r\n', '\\'];
 

@@ -10,18 +10,7 @@ import { fullGC, scavenge } from '../../vm/gc.ts';
 import {
   TestClass, makeHeap, newBytes, newEmptyArray, newFloat, newMethod, newWords, snapshot,
 } from '../helpers/heap-builder.ts';
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../helpers/random.ts';
 
 class World {
   readonly heap: Heap;
