@@ -8,15 +8,13 @@ import { allInstancesOf, exchangeReferences, forwardReferences } from '../become
 import { ClassDefinitionError, defineClass, setClassInstanceVariables, type InstanceType } from '../class-builder.ts';
 import { classAtIndex, classOf } from '../classes.ts';
 import { ClassSlot } from '../class-layout.ts';
-import { CTX_STACKP, CTX_TEMPS } from '../contexts.ts';
 import { isCompiledMethod, literalCount, methodNumArgs } from '../method-layout.ts';
 import { arrayElements, isStringLike, isSymbol, newArray, newString, stringValue } from '../objects.ts';
-import { smallInt } from '../oop.ts';
 import { executeMethod } from '../send.ts';
 import { ClassIndex } from '../special.ts';
 import { registeredIndex } from './object.ts';
 import { recompileMethods } from './system.ts';
-import { arg, isPointerOop, receiver, smallOf } from './support.ts';
+import { arg, isPointerOop, receiver, smallOf, spreadArguments } from './support.ts';
 
 const TYPES: ReadonlySet<string> = new Set(['normal', 'variable', 'bytes', 'words', 'weak', 'compiledMethod']);
 
@@ -62,12 +60,7 @@ export function installMethodPrimitives(table: (PrimFn | undefined)[], named: (m
     if (!isArray(s, args) || !isCompiledMethod(heap, method)) return PRIM_FAIL;
     const n = heap.slotCount(args);
     if (methodNumArgs(heap, method) !== n) return PRIM_FAIL;
-    const at = s.sp - argc;
-    const temps = (s.ctx >>> 2) + 2 + CTX_TEMPS;
-    if (at - temps + 1 + n > heap.slotCount(s.ctx) - CTX_TEMPS) return PRIM_FAIL;
-    for (let i = 0; i < n; i++) heap.words[at + 1 + i] = heap.fetch(args, i);
-    s.sp = at + n;
-    heap.words[(s.ctx >>> 2) + 2 + CTX_STACKP] = smallInt(s.sp - temps + 1);
+    if (!spreadArguments(s, argc, args)) return PRIM_FAIL;
     executeMethod(s, method, n);
     return PRIM_SWITCHED;
   };

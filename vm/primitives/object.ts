@@ -13,7 +13,7 @@ import { isSymbol, stringValue } from '../objects.ts';
 import { characterOop, smallInt } from '../oop.ts';
 import { doesNotUnderstand, executeMethod, send } from '../send.ts';
 import { ClassIndex } from '../special.ts';
-import { arg, classOfOop, isPointerOop, receiver, smallOf } from './support.ts';
+import { arg, classOfOop, isPointerOop, receiver, smallOf, spreadArguments } from './support.ts';
 
 const MAX_NEW_SLOTS = 1 << 28;
 
@@ -151,12 +151,7 @@ function performWithArguments(s: VMState, argc: number, lookupClass: number): nu
   if (selectorArity(s, sel) !== n) return PRIM_FAIL;
   const method = lookupClass === 0 ? 0 : lookupMethod(heap, lookupClass, sel);
   if (method !== 0 && methodNumArgs(heap, method) !== n) return PRIM_FAIL;
-  const rcvrAt = s.sp - argc;
-  const ctxTemps = (s.ctx >>> 2) + 2 + CTX_TEMPS;
-  if (rcvrAt - ctxTemps + 1 + n > heap.slotCount(s.ctx) - CTX_TEMPS) return PRIM_FAIL;
-  for (let i = 0; i < n; i++) heap.words[rcvrAt + 1 + i] = heap.fetch(args, i);
-  s.sp = rcvrAt + n;
-  heap.words[(s.ctx >>> 2) + 2 + CTX_STACKP] = smallInt(s.sp - ctxTemps + 1);
+  if (!spreadArguments(s, argc, args)) return PRIM_FAIL;
   if (lookupClass === 0) send(s, sel, n, 0);
   else if (method === 0) doesNotUnderstand(s, sel, n, lookupClass);
   else executeMethod(s, method, n);

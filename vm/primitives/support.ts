@@ -4,6 +4,8 @@
 
 import type { VMState } from '../state.ts';
 import { classAtIndex, classIndexOfOop } from '../classes.ts';
+import { CTX_STACKP, CTX_TEMPS } from '../contexts.ts';
+import { smallInt } from '../oop.ts';
 import { isFloat, largeIntegerValue, newInteger, newString, stringValue, isStringLike } from '../objects.ts';
 import { ClassIndex } from '../special.ts';
 
@@ -62,4 +64,22 @@ export function stringResult(s: VMState, text: string): number {
 /** A SmallInteger argument's value, or null. */
 export function smallOf(oop: number): number | null {
   return (oop & 1) === 1 ? oop >> 1 : null;
+}
+
+/**
+ * Replaces the primitive's arguments on the stack with the elements of the Array `args`,
+ * so the receiver (at sp - argc) is followed by them, as a send with those arguments would
+ * leave it (perform:withArguments:, withArgs:executeMethod:). Answers false, the stack
+ * untouched, when the active context has no room for them.
+ */
+export function spreadArguments(s: VMState, argc: number, args: number): boolean {
+  const heap = s.heap;
+  const n = heap.slotCount(args);
+  const rcvrAt = s.sp - argc;
+  const temps = (s.ctx >>> 2) + 2 + CTX_TEMPS;
+  if (rcvrAt - temps + 1 + n > heap.slotCount(s.ctx) - CTX_TEMPS) return false;
+  for (let i = 0; i < n; i++) heap.words[rcvrAt + 1 + i] = heap.fetch(args, i);
+  s.sp = rcvrAt + n;
+  heap.words[(s.ctx >>> 2) + 2 + CTX_STACKP] = smallInt(s.sp - temps + 1);
+  return true;
 }
