@@ -14,6 +14,14 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const SAMPLES = path.join(ROOT, 'test/fixtures/samples');
 
 /** A fresh temporary directory; the caller removes it. */
+/** Writes `text` to dir/name (creating folders) and answers the path. */
+export function writeFile(dir: string, name: string, text: string): string {
+  const p = path.join(dir, name);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  return p;
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

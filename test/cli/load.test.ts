@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildKernelImage, SAMPLES, strata, tempDir } from './kernel-image.ts';
+import { buildKernelImage, SAMPLES, strata, tempDir, writeFile } from './kernel-image.ts';
 
 let dir: string;
 let base: string;
@@ -11,11 +11,7 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function write(name: string, text: string): string {
-  const p = path.join(dir, name);
-  fs.writeFileSync(p, text);
-  return p;
-}
+const write = (name: string, text: string): string => writeFile(dir, name, text);
 
 function copyOfBase(name: string): string {
   const p = path.join(dir, name);

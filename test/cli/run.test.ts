@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildKernelImage, ROOT, SAMPLES, strata, tempDir } from './kernel-image.ts';
+import { buildKernelImage, ROOT, SAMPLES, strata, tempDir, writeFile } from './kernel-image.ts';
 
 let dir: string;
 let image: string;
@@ -12,12 +12,7 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function write(name: string, text: string): string {
-  const p = path.join(dir, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
+const write = (name: string, text: string): string => writeFile(dir, name, text);
 
 describe('strata run', () => {
   it('runs a script with its arguments (Smalltalk arguments)', () => {

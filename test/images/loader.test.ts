@@ -9,7 +9,7 @@ import { BufferHost } from '../../vm/host.ts';
 import { isStringLike, stringValue } from '../../vm/objects.ts';
 import type { VM } from '../../vm/vm.ts';
 import { TestRunner } from '../../repl/test-runner.ts';
-import { buildKernelImage, SAMPLES, tempDir } from '../cli/kernel-image.ts';
+import { buildKernelImage, SAMPLES, tempDir, writeFile } from '../cli/kernel-image.ts';
 
 let dir: string;
 let image: string;
@@ -24,12 +24,7 @@ function world(): { vm: VM; host: BufferHost } {
   return { vm: bootWorld(image, { host }), host };
 }
 
-function write(name: string, text: string): string {
-  const p = path.join(dir, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
+const write = (name: string, text: string): string => writeFile(dir, name, text);
 
 /** The printString of evaluating source (or the error description). */
 function evaluate(vm: VM, source: string): string {
