@@ -64,7 +64,14 @@ function conditional(g: Generator, m: MessageNode, block: BlockNode, jump: numbe
 }
 
 function twoWay(g: Generator, m: MessageNode, jump: number, first: BlockNode, second: BlockNode, value: boolean): void {
-  const skip = test(g, m, jump);
+  branches(g, m, test(g, m, jump), first, second, value);
+}
+
+/**
+ * The two arms after a conditional forward jump `skip`: `first` falls through from the
+ * test, `second` is where `skip` lands; the stack depth is that of one arm's value.
+ */
+function branches(g: Generator, m: MessageNode, skip: number, first: BlockNode, second: BlockNode, value: boolean): void {
   const d = g.e.depth;
   g.inlinedBody(first, value);
   g.e.span = m;
@@ -234,13 +241,5 @@ function ifNilIfNotNil(g: Generator, m: MessageNode, nilBlock: BlockNode, notNil
   g.expr(m.receiver, true);
   g.e.span = m;
   if (param) g.storeLocal(param, false);
-  const isNil = g.e.jumpForward(Op.JUMP_NIL);
-  const d = g.e.depth;
-  g.inlinedBody(notNilBlock, value);
-  g.e.span = m;
-  const end = endsWithReturn(notNilBlock) ? -1 : g.e.jumpForward(Op.JUMP);
-  g.e.patch(isNil);
-  g.e.depth = d;
-  g.inlinedBody(nilBlock, value);
-  if (end >= 0) g.e.patch(end);
+  branches(g, m, g.e.jumpForward(Op.JUMP_NIL), notNilBlock, nilBlock, value);
 }
